@@ -1,0 +1,5 @@
+"""The sub-commands, one module each; ``main.build_parser`` registers them in this order."""
+
+from djdesk.cli.commands import auth, cache, enrich, paths, sandbox
+
+ALL = (paths, cache, sandbox, auth, enrich)

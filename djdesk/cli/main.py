@@ -1,0 +1,67 @@
+"""Builds the ``djdesk`` argument parser from the command modules and runs the chosen command.
+
+Each module in ``djdesk.cli.commands`` exposes ``register(subparsers)``, which adds its
+sub-command(s) and sets ``handler`` to a function ``(args) -> int``. Errors from the core are
+printed as message + hint on stderr with exit code 1; nothing else is printed on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from djdesk import __version__
+from djdesk.cli.commands import ALL as COMMAND_MODULES
+from djdesk.core.errors import DJDeskError
+from djdesk.core.i18n import _
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="djdesk",
+        description=_(
+            "DJDesk imports Spotify and Deezer playlists and enriches every track with BPM, "
+            "key, energy and more. With no command it opens the window."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"DJDesk {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("run on the built-in offline sandbox (no account or network needed)"),
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help=_("log more (repeat for debug)")
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except DJDeskError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("interrupted"), file=sys.stderr)
+        return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return run(args)

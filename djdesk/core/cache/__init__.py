@@ -1,0 +1,1 @@
+"""Cache layer of the headless core."""

@@ -1,0 +1,1 @@
+"""Dj layer of the headless core."""

@@ -1,0 +1,1 @@
+"""Engine layer of the headless core."""

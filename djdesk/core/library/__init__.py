@@ -1,0 +1,1 @@
+"""Library layer of the headless core."""

@@ -1,0 +1,1 @@
+"""Net layer of the headless core."""
