@@ -75,8 +75,16 @@ case "$action" in
     run_tests "$@"
     ;;
   _pytest_in_session)
-    printf 'djdesk-test' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    exec "$venv/bin/python" -m pytest "$@"
+    # A throw-away keyring folder: never unlock (or write to) the user's own login keyring.
+    keyring_home=$(mktemp -d "${TMPDIR:-/tmp}/djdesk-keyring.XXXXXX")
+    trap 'rm -rf "$keyring_home"' EXIT
+    printf 'djdesk-test' | XDG_DATA_HOME="$keyring_home" \
+      gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    set +e
+    "$venv/bin/python" -m pytest "$@"
+    status=$?
+    set -e
+    exit "$status"
     ;;
   demo)
     setup
