@@ -61,6 +61,8 @@ class LibraryStore:
     def _errors(self) -> Iterator[None]:
         try:
             yield
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise  # our bug (e.g. wrong thread), not the user's file: keep it loud
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
 
