@@ -30,7 +30,7 @@ _SECRET_KEYS = r"api_key|apikey|access_token|refresh_token|code_verifier|client_
 # key=value / key: value / "key": "value" (query strings, form bodies, JSON, reprs).
 _KEY_VALUE = re.compile(
     rf"""(?ix)
-    (["']?\b(?:{_SECRET_KEYS})\b["']?\s*[=:]\s*["']?)   # the key and its separator
+    (["']?(?:{_SECRET_KEYS})\b["']?\s*[=:]\s*["']?)     # the key (also x_api_key) and separator
     ([^"'&\s,;}}\]]+)                                   # the value
     """
 )

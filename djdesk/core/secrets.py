@@ -203,14 +203,17 @@ class SecretStore:
             return True
 
         deleted = self._call(name, "delete", _delete)
-        log.debug("deleted secret %s: %s", name, deleted)
+        log.debug("deleted secret %s (%s)", name, "found" if deleted else "nothing stored")
         return deleted
 
     def has(self, name: str) -> bool:
         return self.get(name) is not None
 
     def status(self) -> dict[str, bool]:
-        """Which known secrets are set, for Settings and ``djdesk auth status`` (no values)."""
+        """Which known secrets are set, for Settings and ``djdesk auth status`` (no values).
+
+        Raises ``SecretStoreError`` like ``get`` when the keyring is unusable.
+        """
         return {name: self.has(name) for name in KNOWN_SECRETS}
 
     # -- async wrappers ----------------------------------------------------------------------

@@ -43,6 +43,7 @@ def _flush() -> None:
         ("headers={'Authorization': 'Basic YWJjOmRlZg=='}", "'Authorization': 'Basic "),
         ("callback /callback?code=AQBsecret123&state=xyz", "&state=xyz"),
         ("using bearer BQDsecret123 now", " now"),
+        ("env LASTFM_API_KEY=0123abcd set", " set"),
     ],
 )
 def test_patterns_are_masked(text: str, kept: str) -> None:
