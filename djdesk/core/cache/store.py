@@ -1,0 +1,191 @@
+"""``CacheStore``: the async face of the SQLite KV cache, for code running on the event loop.
+
+Thread invariant: ALL database work (the connection, the L1, the hit buffers) lives on ONE
+dedicated thread, a single-worker executor named ``djdesk-cache``. Every async method submits
+one closure to it and awaits the result, so the loop never blocks on SQLite and nothing needs a
+lock: calls are serialized in submission order. ``aclose`` flushes, checkpoints and stops the
+thread. Other processes may use the same file at the same time (WAL + ``BEGIN IMMEDIATE`` +
+``busy_timeout`` + bounded retry; see ``database``).
+
+Counters (hits, misses, negative hits, stale hits, writes, expirations) are persisted per
+namespace in the cache file and add up across processes; hits are buffered in memory and
+flushed in batches, so a crash may lose a few seconds of hit counts but never an entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from djdesk.core.cache.database import CacheDatabase
+from djdesk.core.cache.entry import CacheEntry, NamespaceStats
+from djdesk.core.cache.policy import TtlPolicy
+from djdesk.core.clock import Clock, SystemClock
+from djdesk.core.errors import CacheCorruptError, StorageError
+
+T = TypeVar("T")
+
+
+class CacheStore:
+    """The namespaced KV cache. Open with ``await CacheStore.open(path)``; close with ``aclose``.
+
+    ``recovered`` holds a ``CacheCorruptError`` when the file was found damaged and replaced
+    (at open or later); show it to the user once, the store keeps working.
+    """
+
+    def __init__(self, db: CacheDatabase, executor: ThreadPoolExecutor) -> None:
+        self._db = db
+        self._executor = executor
+        self._closed = False
+
+    @classmethod
+    async def open(
+        cls,
+        path: Path,
+        *,
+        clock: Clock | None = None,
+        ttl_overrides: Mapping[str, float] | None = None,
+        l1_items: int = 20_000,
+        l1_bytes: int = 64 * 1024 * 1024,
+        check: bool | None = None,
+    ) -> CacheStore:
+        policy = TtlPolicy.from_overrides(ttl_overrides)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djdesk-cache")
+        factory = functools.partial(
+            CacheDatabase,
+            Path(path),
+            clock=clock or SystemClock(),
+            policy=policy,
+            l1_items=l1_items,
+            l1_bytes=l1_bytes,
+            check=check,
+        )
+        try:
+            db = await asyncio.get_running_loop().run_in_executor(executor, factory)
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(db, executor)
+
+    async def __aenter__(self) -> CacheStore:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` on the cache thread (for ``queries`` and ``transfer``)."""
+        if self._closed:
+            raise StorageError("The cache is closed.", hint="This is a bug; please report it.")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    @property
+    def policy(self) -> TtlPolicy:
+        return self._db.policy
+
+    @property
+    def recovered(self) -> CacheCorruptError | None:
+        return self._db.recovered
+
+    @property
+    def database(self) -> CacheDatabase:
+        """The thread-owned engine; only touch it inside ``run``."""
+        return self._db
+
+    # --- reads ----------------------------------------------------------------------------
+
+    async def get(self, ns: str, key: str, *, allow_stale: bool = False) -> CacheEntry | None:
+        """A fresh entry, or with ``allow_stale`` an expired one marked ``stale=True``."""
+        found = await self.run(
+            functools.partial(self._db.get_many, ns, (key,), allow_stale=allow_stale)
+        )
+        return found.get(key)
+
+    async def get_many(
+        self, ns: str, keys: Iterable[str], *, allow_stale: bool = False
+    ) -> dict[str, CacheEntry]:
+        """Entries found (L1 first, then one SQL query for the rest); absent keys are misses."""
+        return await self.run(
+            functools.partial(self._db.get_many, ns, list(keys), allow_stale=allow_stale)
+        )
+
+    async def stats(self) -> dict[str, NamespaceStats]:
+        return await self.run(self._db.stats)
+
+    # --- writes ---------------------------------------------------------------------------
+
+    async def set(
+        self, ns: str, key: str, value: Any, *, negative: bool = False, ttl: float | None = None
+    ) -> None:
+        """Store a JSON-able value; TTL from the policy table unless ``ttl`` is given."""
+        await self.set_many(ns, {key: value}, negative=negative, ttl=ttl)
+
+    async def set_many(
+        self,
+        ns: str,
+        items: Mapping[str, Any],
+        *,
+        negative: bool = False,
+        ttl: float | None = None,
+    ) -> int:
+        """Store many entries in one transaction; returns how many were written."""
+        return await self.run(
+            functools.partial(self._db.set_many, ns, dict(items), negative=negative, ttl=ttl)
+        )
+
+    async def delete(self, ns: str, key: str) -> bool:
+        return await self.run(self._db.delete, ns, key)
+
+    async def expire(self, ns: str, key: str) -> bool:
+        """Expire now but keep for stale-if-error; False when there was no live entry."""
+        return await self.run(self._db.expire, ns, key)
+
+    async def purge(self, ns: str | None = None) -> int:
+        """Delete ``ns`` and its dotted children (``"deezer"`` = every ``deezer.*``), or all."""
+        return await self.run(self._db.purge, ns)
+
+    async def bump(self, ns: str) -> int:
+        """Invalidate ``ns`` and its dotted children at once; returns ``ns``'s new version."""
+        return await self.run(self._db.bump, ns)
+
+    async def sweep(self) -> int:
+        return await self.run(self._db.sweep)
+
+    async def vacuum(self) -> dict[str, int]:
+        """Sweep old versions and long-expired rows, compact the file, truncate the WAL."""
+        return await self.run(self._db.vacuum)
+
+    async def export(self, path: Path) -> int:
+        """Write current entries to a portable JSON Lines file (see ``transfer``)."""
+        from djdesk.core.cache import transfer
+
+        return await self.run(transfer.export_entries, self._db, Path(path))
+
+    async def import_(self, path: Path) -> dict[str, int]:
+        """Merge a file written by ``export``; the newer of two entries wins."""
+        from djdesk.core.cache import transfer
+
+        return await self.run(transfer.import_entries, self._db, Path(path))
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        try:
+            await self.run(self._db.close)
+        finally:
+            self._closed = True
+            self._executor.shutdown(wait=True)
