@@ -10,7 +10,7 @@ import pytest
 
 from djdesk.core.errors import SchemaTooNewError, StorageError
 from djdesk.core.library import SCHEMA_VERSION, LibraryStore
-from djdesk.core.library.connection import BUSY_TIMEOUT_MS, connect
+from djdesk.core.library.connection import BUSY_TIMEOUT_MS, begin_immediate, connect
 from djdesk.core.library.schema import MIGRATIONS, migrate, user_version
 
 
@@ -137,3 +137,36 @@ def test_close_checkpoints_the_wal(db_path: Path) -> None:
     s.close()
     wal = Path(f"{db_path}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_busy_writer_waits_then_gets_the_lock(db_path: Path) -> None:
+    holder = connect(db_path)
+    waiter = connect(db_path)
+    waiter.execute("PRAGMA busy_timeout = 0")  # each round fails at once instead of waiting
+    holder.execute("BEGIN IMMEDIATE")
+    rounds: list[int] = []
+
+    def release() -> None:
+        rounds.append(1)
+        holder.execute("COMMIT")
+
+    begin_immediate(waiter, retries=3, on_retry=release)
+    assert rounds == [1] and waiter.in_transaction
+    waiter.execute("COMMIT")
+    holder.close()
+    waiter.close()
+
+
+def test_a_lock_held_too_long_is_a_clear_storage_error(db_path: Path) -> None:
+    store = LibraryStore.open(db_path)
+    store._conn.execute("PRAGMA busy_timeout = 0")
+    holder = connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StorageError) as info:
+        store.create_job("in", {})
+    assert "busy in another DJDesk window" in info.value.message
+    assert "database is locked" not in str(info.value)
+    holder.execute("ROLLBACK")
+    assert store.create_job("in", {}).state == "planned"
+    holder.close()
+    store.close()
