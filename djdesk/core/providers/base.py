@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -210,40 +208,3 @@ def next_request_path(next_url: str, client: httpx.AsyncClient, public_base: str
             path = path[len(prefix) :]
             break
     return f"{path}?{parts.query}" if parts.query else path
-
-
-_SECRET_PATTERNS = re.compile(
-    r"(?i)(api_key|access_token|refresh_token|code_verifier|code|token)=([^&\s\"']+)"
-)
-
-
-def redact(text: str) -> str:
-    """Mask secret-bearing query/form values (``api_key=...``) in a string meant for a log."""
-    return _SECRET_PATTERNS.sub(lambda m: f"{m.group(1)}=***", text)
-
-
-class RedactSecretsFilter(logging.Filter):
-    """Strips secrets from httpx's request log lines (they carry the full URL, api_key and all)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(redact(str(a)) if _looks_like_url(a) else a for a in args)
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        return True
-
-
-def _looks_like_url(value: object) -> bool:
-    return isinstance(value, httpx.URL | str) and "=" in str(value)
-
-
-_filter = RedactSecretsFilter()
-
-
-def install_log_redaction() -> None:
-    """Attach the redaction filter to the httpx/httpcore loggers once (idempotent)."""
-    for name in ("httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        if _filter not in logger.filters:
-            logger.addFilter(_filter)
