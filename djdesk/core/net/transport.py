@@ -1,0 +1,195 @@
+"""The policy transport: every provider request passes rate limits, slots, breaker and retry here.
+
+Mounted as the transport of each provider's ``httpx.AsyncClient`` (httpx's own seam: policy in
+transports, I/O in the innermost one), so a provider client cannot reach the network around it.
+
+Order of gates, and why:
+1. Singleflight (GET/HEAD): identical concurrent requests wait for one execution and take no
+   token, slot or budget of their own.
+2. Pause and breaker look (read-only): fail fast before queueing.
+3. Provider bucket, then global bucket: tokens are taken before any slot, so a provider waiting
+   for its own token never holds a global slot (PyrateLimiter #301, reliability.md R11).
+4. Provider slot, then global slot; breaker permit taken synchronously inside them.
+5. Send, read the raw body, classify (provider classifier first), record, maybe retry.
+
+Each caller gets its own ``httpx.Response`` built from the shared raw bytes, so nobody can
+mutate another's copy; ``response.extensions["djdesk.coalesced"]`` says whether it was shared.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from djdesk.core.errors import BudgetExhaustedError, ProviderDownError, RateLimitedError
+from djdesk.core.net.lane import ProviderLane
+from djdesk.core.net.policy import Verdict, classify
+from djdesk.core.net.priority import current_priority
+from djdesk.core.net.retry import is_idempotent, parse_retry_after
+
+#: (status, raw headers, raw body, attempts): what a shared execution hands every caller.
+Snapshot = tuple[int, list[tuple[bytes, bytes]], bytes, int]
+
+_SHARED_HEADERS = ("authorization", "accept", "accept-language", "range")
+
+
+class PolicyTransport(httpx.AsyncBaseTransport):
+    """One provider's gate; all transports for a provider share its lane."""
+
+    def __init__(self, lane: ProviderLane) -> None:
+        self._lane = lane
+
+    @property
+    def lane(self) -> ProviderLane:
+        return self._lane
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        lane = self._lane
+        level = request.extensions.get("djdesk.priority")
+        prio = int(level) if level is not None else int(current_priority.get())
+        shared = False
+        if request.method in ("GET", "HEAD"):
+            key = (
+                request.method,
+                str(request.url),
+                *(request.headers.get(h) for h in _SHARED_HEADERS),
+            )
+            snap, shared = await lane.flights.do(key, lambda: self._send(request, prio))
+            if shared:
+                lane.metrics.coalesced += 1
+        else:
+            snap = await self._send(request, prio)
+        status, headers, raw, attempts = snap
+        return httpx.Response(
+            status,
+            headers=headers,
+            stream=httpx.ByteStream(raw),
+            request=request,
+            extensions={"djdesk.coalesced": shared, "djdesk.attempts": attempts},
+        )
+
+    async def aclose(self) -> None:
+        """The inner transport is shared and closed by the orchestrator, not per client."""
+
+    async def _send(self, request: httpx.Request, prio: int) -> Snapshot:
+        lane = self._lane
+        lane.active += 1
+        try:
+            return await self._attempts(request, prio)
+        finally:
+            lane.active -= 1
+            if lane.on_activity is not None:
+                lane.on_activity(lane)
+
+    async def _attempts(self, request: httpx.Request, prio: int) -> Snapshot:
+        lane, hub = self._lane, self._lane.hub
+        policy, metrics, clock = lane.policy, lane.metrics, hub.clock
+        idempotent = is_idempotent(request)
+        retries = rate_limits = 0
+        while True:
+            lane.check_open()
+            self._check_budget()
+            await lane.bucket.acquire(prio)
+            if hub.global_bucket is not None:
+                await hub.global_bucket.acquire(prio)
+            if hub.jitter:
+                await clock.sleep(hub.rng.uniform(0.0, hub.jitter))
+            wait = 0.0
+            async with lane.sem.slot(prio), hub.global_sem.slot(prio):
+                lane.check_open()  # a pause or an open breaker may have begun while we queued
+                self._check_budget()
+                permit = lane.breaker.try_acquire()
+                if permit is None:
+                    raise lane.down_error()
+                hub.budget.record(lane.name)
+                metrics.calls += 1
+                started = clock.monotonic()
+                try:
+                    response = await hub.inner.handle_async_request(request)
+                    try:
+                        raw = b"".join([part async for part in response.aiter_raw()])
+                    finally:
+                        await response.aclose()
+                except httpx.TransportError as exc:
+                    lane.breaker.on_failure(permit)
+                    if not idempotent or retries + 1 >= policy.retry.attempts:
+                        metrics.failures += 1
+                        raise ProviderDownError(
+                            lane.name,
+                            f"{lane.title} did not answer ({type(exc).__name__}).",
+                        ) from exc
+                    wait = policy.retry.backoff(retries, hub.rng)
+                    retries += 1
+                    metrics.retries += 1
+                    outcome = None
+                except BaseException:
+                    lane.breaker.release(permit)  # a cancelled call is not a provider failure
+                    raise
+                else:
+                    metrics.observe(clock.monotonic() - started)
+                    headers = response.headers.raw
+                    snap: Snapshot = (response.status_code, headers, raw, retries + rate_limits + 1)
+                    probe = httpx.Response(
+                        response.status_code,
+                        headers=headers,
+                        stream=httpx.ByteStream(raw),
+                        request=request,
+                    )
+                    await probe.aread()
+                    outcome = classify(probe, policy.classify)
+            if outcome is None:  # a transport error that will be retried
+                await clock.sleep(wait)
+                continue
+            verdict = outcome.verdict
+            if verdict is Verdict.OK or verdict is Verdict.FAIL:
+                lane.breaker.on_success(permit)  # a 404 proves the provider is up
+                if verdict is Verdict.OK:
+                    metrics.successes += 1
+                    lane.adaptive.on_success()
+                else:
+                    metrics.failures += 1
+                return snap
+            if verdict is Verdict.RATE_LIMITED:
+                lane.breaker.release(permit)
+                metrics.rate_limited += 1
+                delay = outcome.retry_after
+                if delay is None:
+                    delay = parse_retry_after(probe.headers.get("retry-after"), clock.time())
+                if delay is None:
+                    delay = policy.default_cooldown
+                until = clock.monotonic() + delay
+                lane.adaptive.on_rate_limited()
+                reason = outcome.reason or "rate limited"
+                if delay > policy.max_retry_after or (
+                    idempotent and rate_limits + 1 >= policy.retry.rate_limit_attempts
+                ):
+                    lane.pause(until, reason)
+                    metrics.failures += 1
+                    raise RateLimitedError(lane.name, hub.wall(until))
+                lane.bucket.block_until(until)  # every caller of this provider waits it out
+                if not idempotent:
+                    metrics.failures += 1
+                    return snap
+                rate_limits += 1
+                metrics.retries += 1
+                continue
+            # Verdict.RETRY: transient trouble at the provider
+            lane.breaker.on_failure(permit)
+            if not idempotent or retries + 1 >= policy.retry.attempts:
+                metrics.failures += 1
+                return snap
+            wait = policy.retry.backoff(retries, hub.rng)
+            hinted = outcome.retry_after
+            if hinted is None:
+                hinted = parse_retry_after(probe.headers.get("retry-after"), clock.time())
+            if hinted is not None:
+                wait = max(wait, min(hinted, policy.max_retry_after))
+            retries += 1
+            metrics.retries += 1
+            await clock.sleep(wait)
+
+    def _check_budget(self) -> None:
+        lane = self._lane
+        if not lane.hub.budget.can_make(lane.name):
+            raise BudgetExhaustedError(
+                lane.name, f"The call budget for {lane.title} is spent for this run."
+            )
