@@ -8,13 +8,14 @@ printed as message + hint on stderr with exit code 1; nothing else is printed on
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from djdesk import __version__
 from djdesk.cli.commands import ALL as COMMAND_MODULES
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
+from djdesk.core.logs import setup_logging
+from djdesk.core.paths import default_paths
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,11 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=logging.WARNING - 10 * min(args.verbose, 2),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    setup_logging(default_paths(), verbose=args.verbose)
     try:
         return int(args.handler(args) or 0)
     except DJDeskError as exc:
