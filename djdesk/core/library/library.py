@@ -219,9 +219,33 @@ class Library:
 
     # -- read side for tables --------------------------------------------------------------
 
-    async def query_track_ids(self, **filters: Any) -> list[int]:
-        """Keyword filters as ``queries.query_track_ids`` (playlist_id, sort, ranges, …)."""
-        return await self._call(self._store.query_track_ids, **filters)
+    async def query_track_ids(
+        self,
+        *,
+        playlist_id: int | None = None,
+        sort: str = "position",
+        descending: bool = False,
+        ranges: dict[str, tuple[float | None, float | None]] | None = None,
+        keys: Sequence[str] | None = None,
+        states: Sequence[str] | None = None,
+        text: str | None = None,
+    ) -> list[int]:
+        """Sorted, filtered ids; see ``queries.query_track_ids``."""
+        return await self._call(
+            self._store.query_track_ids,
+            playlist_id=playlist_id,
+            sort=sort,
+            descending=descending,
+            ranges=ranges,
+            keys=keys,
+            states=states,
+            text=text,
+        )
+
+    async def playlist_view(
+        self, playlist_id: int, offset: int = 0, limit: int | None = None
+    ) -> list[tuple[Entry, TrackRow | None]]:
+        return await self._call(self._store.playlist_view, playlist_id, offset, limit)
 
     async def track_rows(self, track_ids: Iterable[int]) -> list[TrackRow]:
         return await self._call(self._store.track_rows, list(track_ids))

@@ -5,6 +5,11 @@ bump, so a crash (even kill -9) mid-migration leaves the old version intact, and
 opening an old file at once migrate it exactly once (the second re-reads the version under the
 write lock and finds nothing to do). ``executescript`` is never used: it commits first.
 
+Generated columns (indexed, for sorting and filtering 10,000-row tables in SQL) read the
+enrichment doc by convention, so writers must keep these shapes: ``bpm.value`` a number,
+``energy.value`` a number in 0..1, ``key.value`` a string (Camelot, e.g. "8A"; other notations
+go in their own fields such as ``key_classic`` / ``key_open``), ``year.value`` an integer.
+
 Add a migration by appending a tuple of statements to ``MIGRATIONS``; never edit a released one.
 """
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from djdesk.core.clock import Clock, SystemClock
 from djdesk.core.library import enrichment, jobs, pins, playlists, queries, tracks
-from djdesk.core.library.connection import connect, translate, write_txn
+from djdesk.core.library.connection import connect, read_txn, translate, write_txn
 from djdesk.core.library.records import (
     Entry,
     EntryInput,
@@ -227,10 +227,39 @@ class LibraryStore:
 
     # -- read side for tables --------------------------------------------------------------
 
-    def query_track_ids(self, **filters: Any) -> list[int]:
-        """See ``queries.query_track_ids`` for the keyword filters."""
+    def query_track_ids(
+        self,
+        *,
+        playlist_id: int | None = None,
+        sort: str = "position",
+        descending: bool = False,
+        ranges: dict[str, tuple[float | None, float | None]] | None = None,
+        keys: Sequence[str] | None = None,
+        states: Sequence[str] | None = None,
+        text: str | None = None,
+    ) -> list[int]:
+        """Sorted, filtered ids; see ``queries.query_track_ids``."""
         with self._errors():
-            return queries.query_track_ids(self._conn, **filters)
+            return queries.query_track_ids(
+                self._conn,
+                playlist_id=playlist_id,
+                sort=sort,
+                descending=descending,
+                ranges=ranges,
+                keys=keys,
+                states=states,
+                text=text,
+            )
+
+    def playlist_view(
+        self, playlist_id: int, offset: int = 0, limit: int | None = None
+    ) -> list[tuple[Entry, TrackRow | None]]:
+        """Entries in order, each with its track row: what ``show`` and ``--format json`` print."""
+        with self._errors(), read_txn(self._conn):
+            entries = playlists.playlist_entries(self._conn, playlist_id, offset, limit)
+            rows = queries.track_rows(self._conn, [e.track_id for e in entries if e.track_id])
+        by_id = {r.id: r for r in rows}
+        return [(e, by_id.get(e.track_id) if e.track_id else None) for e in entries]
 
     def track_rows(self, track_ids: Iterable[int]) -> list[TrackRow]:
         with self._errors():

@@ -129,3 +129,19 @@ def test_paged_entries(store: LibraryStore) -> None:
     )
     page = store.playlist_entries(r.playlist_id, offset=10, limit=5)
     assert [e.source["i"] for e in page] == [10, 11, 12, 13, 14]
+
+
+def test_playlist_view_pairs_entries_with_rows(store: LibraryStore) -> None:
+    r = store.import_playlist(
+        PlaylistInput("csv", "export.csv", "CSV"),
+        [
+            EntryInput(
+                TrackInput({"spotify": "0VjIjW4GlUZAMYd2vXMi3b"}, "Blinding Lights"), CSV_ROW
+            ),
+            EntryInput(None, {"Track URI": "spotify:local:::x:1"}, local=True),
+        ],
+    )
+    (first, row), (second, none) = store.playlist_view(r.playlist_id)
+    assert first.source == CSV_ROW and row is not None and row.title == "Blinding Lights"
+    assert row.ids == {"spotify": "0VjIjW4GlUZAMYd2vXMi3b"}
+    assert second.local and none is None
