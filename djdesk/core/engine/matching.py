@@ -27,6 +27,9 @@ from djdesk.core.engine.text import (
 )
 
 DEFAULT_THRESHOLD = 0.72
+#: Below this title similarity the score is capped at it: "Hello" is not "Hello Again", however
+#: well the artist and duration agree (same-artist songs often share a length within 3 s).
+TITLE_GATE = 0.75
 #: Two candidates this close are a tie: between different versions we refuse to guess.
 AMBIGUITY_MARGIN = 0.05
 WEIGHTS = {"title": 0.45, "artists": 0.35, "duration": 0.20}
@@ -175,11 +178,23 @@ def _similarity(a: str, b: str) -> float:
 
 
 def title_similarity(w: TitleParts, c: TitleParts) -> float:
-    return max(
+    """Best of base/full/bracket-free comparisons; a different number ("Song 2", "Part 1") cuts.
+
+    Numbers inside the base title tell sequels and parts apart even when the rest is equal,
+    so they are checked on ``base``, which keeps brackets that are not versions ("(Part 2)").
+    """
+    sim = max(
         _similarity(w.base, c.base),
         _similarity(w.full, c.full),
         0.95 * _similarity(w.core, c.core),
     )
+    if _numbers(w.base) != _numbers(c.base):
+        sim *= 0.6
+    return sim
+
+
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(t.lstrip("0") or "0" for t in text.split() if t.isdigit())
 
 
 def artist_similarity(wanted: Iterable[str], candidate: Iterable[str]) -> float | None:
@@ -308,7 +323,7 @@ def score(wanted: Wanted, candidate: Candidate) -> MatchScore:
     if not isrc:
         if title is None:
             total = min(total, 0.5)
-        elif title < 0.6:
+        elif title < TITLE_GATE:
             total = min(total, title)
             reasons.append("title does not match")
         if artists is not None and artists < 0.5:

@@ -338,6 +338,48 @@ CASES: list[tuple[str, Wanted, list[Candidate], str | None]] = [
         "s",
     ),
     (
+        "a longer title by the same artist, same length",
+        w("Hello", "Lionel Richie", s=251),
+        [c("again", "Hello Again", "Lionel Richie", s=251)],
+        None,
+    ),
+    (
+        "a sequel number",
+        w("Song", "Blur", s=122),
+        [c("two", "Song 2", "Blur", s=122)],
+        None,
+    ),
+    (
+        "part 1 vs part 2",
+        w("Another Brick in the Wall, Pt. 2", "Pink Floyd", s=239),
+        [
+            c("p1", "Another Brick in the Wall, Pt. 1", "Pink Floyd", s=191),
+            c("p3", "Another Brick in the Wall (Part 3)", "Pink Floyd", s=239),
+        ],
+        None,
+    ),
+    (
+        "part 2 found among parts",
+        w("Another Brick in the Wall, Pt. 2", "Pink Floyd", s=239),
+        [
+            c("p1", "Another Brick in the Wall, Pt. 1", "Pink Floyd", s=191),
+            c("p2", "Another Brick in the Wall, Pt. 2", "Pink Floyd", s=239),
+        ],
+        "p2",
+    ),
+    (
+        "punctuation and abbreviations",
+        w("Mr. Brightside", "The Killers", s=222),
+        [c("mb", "Mr Brightside", "Killers", s=223)],
+        "mb",
+    ),
+    (
+        "a typo in the title",
+        w("Billy Jean", "Michael Jackson", s=294),
+        [c("bj", "Billie Jean", "Michael Jackson", s=294)],
+        "bj",
+    ),
+    (
         "same artist, other song",
         w("Not Afraid", "Eminem", s=248),
         [c("stan", "Stan", "Eminem", s=248)],
