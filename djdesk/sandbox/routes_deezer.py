@@ -1,0 +1,498 @@
+"""Deezer public API: playlists (paged tracks), albums, track detail, ``/track/isrc:``, search.
+
+Quirks served on purpose: errors come with HTTP 200 and an ``error`` object (``code`` missing
+for some), ``bpm`` 0 means unknown, ``release_date`` may be ``1900-01-01``, the embedded
+playlist list is incomplete (page ``/playlist/{id}/tracks`` to get every track), list items
+never carry ``bpm``/``gain``/``release_date``, and ``next``/``prev`` are absolute URLs on the
+sandbox's own host. Search understands ``artist:"..." track:"..." album:"..." dur_min:N``...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from djdesk.sandbox.catalog import Album, Track
+from djdesk.sandbox.names import COUNTRIES, DEEZER_GENRE_IDS
+from djdesk.sandbox.responses import int_param, json_response
+from djdesk.sandbox.server import SandboxContext
+
+WWW = "https://www.deezer.com"
+IMG = "https://cdn-images.dzcdn.net/images"
+EMBED_MAX = 400
+_FIELD_RE = re.compile(r'(\w+):"([^"]*)"|(\w+):(\S+)')
+ORDERS = {
+    "RANKING",
+    "TRACK_ASC",
+    "TRACK_DESC",
+    "ARTIST_ASC",
+    "ARTIST_DESC",
+    "ALBUM_ASC",
+    "ALBUM_DESC",
+    "RATING_ASC",
+    "RATING_DESC",
+    "DURATION_ASC",
+    "DURATION_DESC",
+}
+
+
+def error(kind: str, message: str, code: int | None) -> web.Response:
+    body: dict[str, Any] = {"type": kind, "message": message}
+    if code is not None:
+        body["code"] = code
+    return json_response({"error": body})  # HTTP 200, as Deezer does
+
+
+def no_data() -> web.Response:
+    return error("DataException", "no data", 800)
+
+
+def parse_query(q: str) -> tuple[list[str], dict[str, str]]:
+    """Split Deezer's advanced syntax into free words and ``field -> value``."""
+    fields: dict[str, str] = {}
+    for m in _FIELD_RE.finditer(q):
+        name, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        fields[name.lower()] = value.strip('"')
+    rest = _FIELD_RE.sub(" ", q)
+    words = [w.strip('"').casefold() for w in rest.split() if w.strip('"')]
+    return words, fields
+
+
+def _md5(value: str) -> str:
+    return hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()
+
+
+class DeezerShapes:
+    def __init__(self, ctx: SandboxContext) -> None:
+        self.ctx = ctx
+        self.cat = ctx.catalog
+        self._items: dict[int, dict[str, Any]] = {}
+        self._haystack = [
+            (
+                t,
+                f"{ctx.catalog.artist_credit(t)} {t.title} {t.version} "
+                f"{ctx.catalog.albums[t.album].title}".casefold(),
+            )
+            for t in ctx.catalog.tracks
+        ]
+
+    @property
+    def base(self) -> str:
+        return self.ctx.endpoints["deezer"]
+
+    def artist(self, key: int, *, full: bool = False) -> dict[str, Any]:
+        a = self.cat.artists[key]
+        md5 = _md5(a.name)
+        out: dict[str, Any] = {
+            "id": a.deezer_id,
+            "name": a.name,
+            "link": f"{WWW}/artist/{a.deezer_id}",
+        }
+        if full:
+            out["share"] = (
+                f"{WWW}/artist/{a.deezer_id}?utm_source=deezer&utm_content=artist-{a.deezer_id}"
+            )
+        out |= {"picture": f"{self.base}/artist/{a.deezer_id}/image"}
+        for size, px in (("small", 56), ("medium", 250), ("big", 500), ("xl", 1000)):
+            out[f"picture_{size}"] = f"{IMG}/artist/{md5}/{px}x{px}-000000-80-0-0.jpg"
+        if full:
+            out["radio"] = True
+        out |= {"tracklist": f"{self.base}/artist/{a.deezer_id}/top?limit=50", "type": "artist"}
+        return out
+
+    def album_small(self, album: Album, *, with_date: bool = False) -> dict[str, Any]:
+        md5 = _md5(album.spotify_id)
+        out: dict[str, Any] = {"id": album.deezer_id, "title": album.title}
+        if with_date:
+            out["link"] = f"{WWW}/album/{album.deezer_id}"
+        out["cover"] = f"{self.base}/album/{album.deezer_id}/image"
+        for size, px in (("small", 56), ("medium", 250), ("big", 500), ("xl", 1000)):
+            out[f"cover_{size}"] = f"{IMG}/cover/{md5}/{px}x{px}-000000-80-0-0.jpg"
+        out["md5_image"] = md5
+        if with_date:
+            out["release_date"] = album.release_date
+        out |= {"tracklist": f"{self.base}/album/{album.deezer_id}/tracks", "type": "album"}
+        return out
+
+    def _titles(self, t: Track) -> tuple[str, str, str]:
+        short = t.title + self.cat.feat_suffix(t)
+        version = f"({t.version})" if t.version else ""
+        return (f"{short} {version}".strip(), short, version)
+
+    def _preview(self, t: Track) -> str:
+        exp = int(self.ctx.clock.time()) + 900
+        h = _md5(f"{t.deezer_id}")
+        return (
+            f"https://cdnt-preview.dzcdn.net/api/1/1/{h[0]}/{h[1]}/{h[2]}/0/{h}.mp3"
+            f"?hdnea=exp={exp}~acl=/api/1/1/{h[0]}/{h[1]}/{h[2]}/0/{h}.mp3*~hmac={h[::-1]}"
+        )
+
+    def item(self, t: Track) -> dict[str, Any]:
+        """A list item (search, playlist page); without ``isrc``/``time_add``."""
+        cached = self._items.get(t.key)
+        if cached is not None:
+            return cached
+        title, short, version = self._titles(t)
+        album = self.cat.albums[t.album]
+        out = {
+            "id": t.deezer_id,
+            "readable": t.readable,
+            "title": title,
+            "title_short": short,
+            "title_version": version,
+            "link": f"{WWW}/track/{t.deezer_id}",
+            "duration": t.duration_ms // 1000,
+            "rank": t.rank,
+            "explicit_lyrics": t.explicit,
+            "explicit_content_lyrics": 1 if t.explicit else 0,
+            "explicit_content_cover": 0,
+            "preview": self._preview(t),
+            "md5_image": _md5(album.spotify_id),
+            "artist": self.artist(t.artists[0]),
+            "album": self.album_small(album),
+            "type": "track",
+        }
+        self._items[t.key] = out
+        return out
+
+    def playlist_item(self, t: Track, pos: int) -> dict[str, Any]:
+        base = self.item(t)
+        out: dict[str, Any] = {}
+        for k, v in base.items():
+            out[k] = v
+            if k == "title_version":
+                out["isrc"] = t.isrc
+            elif k == "md5_image":
+                out["time_add"] = 1_600_000_000 + pos * 3_600
+        return out
+
+    def detail(self, t: Track) -> dict[str, Any]:
+        title, short, version = self._titles(t)
+        album = self.cat.albums[t.album]
+        bpm: float | int = t.deezer_bpm
+        if bpm == int(bpm):
+            bpm = int(bpm)
+        return {
+            "id": t.deezer_id,
+            "readable": t.readable,
+            "title": title,
+            "title_short": short,
+            "title_version": version,
+            "isrc": t.isrc,
+            "link": f"{WWW}/track/{t.deezer_id}",
+            "share": f"{WWW}/track/{t.deezer_id}?utm_source=deezer&utm_content=track-{t.deezer_id}",
+            "duration": t.duration_ms // 1000,
+            "track_position": t.track_number,
+            "disk_number": 1,
+            "rank": t.rank,
+            "release_date": t.deezer_release_date,
+            "explicit_lyrics": t.explicit,
+            "explicit_content_lyrics": 1 if t.explicit else 0,
+            "explicit_content_cover": 0,
+            "preview": self._preview(t),
+            "bpm": bpm,
+            "gain": round(-4 - t.energy * 9, 1),
+            "available_countries": list(COUNTRIES),
+            "contributors": [self.artist(a, full=True) | {"role": "Main"} for a in t.artists],
+            "md5_image": _md5(album.spotify_id),
+            "track_token": "AAAAAW" + _md5(t.isrc) * 2,
+            "artist": self.artist(t.artists[0], full=True),
+            "album": self.album_small(album, with_date=True),
+            "type": "track",
+        }
+
+    def search(self, q: str, order: str) -> list[Track]:
+        words, fields = parse_query(q)
+        artist = fields.get("artist", "").casefold()
+        title = fields.get("track", "").casefold()
+        album = fields.get("album", "").casefold()
+        isrc = fields.get("isrc", "").upper()
+        dur_min, dur_max = _num(fields.get("dur_min"), 0), _num(fields.get("dur_max"), 10**9)
+        bpm_min, bpm_max = _num(fields.get("bpm_min"), 0), _num(fields.get("bpm_max"), 10**9)
+        hits = []
+        for t, hay in self._haystack:
+            if words and not all(w in hay for w in words):
+                continue
+            if artist and artist not in self.cat.artist_credit(t).casefold():
+                continue
+            if title and title not in f"{t.title} {t.version}".casefold():
+                continue
+            if album and album not in self.cat.albums[t.album].title.casefold():
+                continue
+            if isrc and t.isrc != isrc:
+                continue
+            secs = t.duration_ms // 1000
+            if not dur_min <= secs <= dur_max or not bpm_min <= t.deezer_bpm <= bpm_max:
+                continue
+            hits.append(t)
+        keyfn = {
+            "DURATION_ASC": lambda t: t.duration_ms,
+            "DURATION_DESC": lambda t: -t.duration_ms,
+            "TRACK_ASC": lambda t: t.title,
+            "ARTIST_ASC": lambda t: self.cat.artist_credit(t),
+        }.get(order, lambda t: -t.rank)
+        return sorted(hits, key=keyfn)[:300]
+
+
+def _num(value: str | None, default: float) -> float:
+    try:
+        return float(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _page_links(
+    url: str, params: str, index: int, limit: int | None, total: int, page_len: int
+) -> dict[str, str]:
+    out: dict[str, str] = {}
+    lim = "" if limit is None else f"limit={limit}&"
+    step = 25 if limit is None else limit
+    sep = "&" if params else ""
+    if index > 0:
+        out["prev"] = f"{url}?{params}{sep}{lim}index={max(0, index - step)}"
+    if index + page_len < total:
+        out["next"] = f"{url}?{params}{sep}{lim}index={index + step}"
+    return out
+
+
+def setup(app: web.Application, ctx: SandboxContext) -> None:
+    shapes = DeezerShapes(ctx)
+    cat = ctx.catalog
+
+    def paging(request: web.Request) -> tuple[int, int, int | None] | None:
+        index = int_param(request, "index", 0)
+        raw_limit = request.query.get("limit")
+        limit = int_param(request, "limit", 25)
+        if index is None or limit is None or index < 0:
+            return None
+        return index, max(1, min(limit, 100)), (None if raw_limit is None else limit)
+
+    def wrong() -> web.Response:
+        return error("ParameterException", "Wrong parameter", 500)
+
+    async def track(request: web.Request) -> web.Response:
+        raw = request.match_info["id"]
+        if raw.lower().startswith("isrc:"):
+            found = cat.by_isrc.get(raw[5:].upper())
+            return json_response(shapes.detail(found[-1])) if found else no_data()
+        if not raw.lstrip("-").isdigit():
+            return wrong()
+        t = cat.by_deezer.get(int(raw))
+        return json_response(shapes.detail(t)) if t else no_data()
+
+    async def playlist(request: web.Request) -> web.Response:
+        raw = request.match_info["id"]
+        pl = cat.deezer_playlists.get(int(raw)) if raw.isdigit() else None
+        if pl is None:
+            return no_data()
+        tracks = [cat.tracks[k] for k in pl.entries]
+        embedded = [
+            shapes.playlist_item(t, i)
+            for i, t in enumerate(tracks[:EMBED_MAX])
+            if not t.deezer_embed_missing
+        ]
+        pid = pl.id
+        md5 = _md5(str(pid))
+        out = {
+            "id": pid,
+            "title": pl.title,
+            "description": "A DJDesk sandbox demo playlist.",
+            "duration": sum(t.duration_ms // 1000 for t in tracks),
+            "public": True,
+            "is_loved_track": False,
+            "collaborative": False,
+            "nb_tracks": len(tracks),
+            "fans": 1000 + pid % 5000,
+            "link": f"{WWW}/playlist/{pid}",
+            "share": f"{WWW}/playlist/{pid}?utm_source=deezer&utm_content=playlist-{pid}",
+            "picture": f"{shapes.base}/playlist/{pid}/image",
+        }
+        for size, px in (("small", 56), ("medium", 250), ("big", 500), ("xl", 1000)):
+            out[f"picture_{size}"] = f"{IMG}/playlist/{md5}/{px}x{px}-000000-80-0-0.jpg"
+        out |= {
+            "checksum": pl.checksum,
+            "tracklist": f"{shapes.base}/playlist/{pid}/tracks",
+            "creation_date": "2024-05-01 10:00:00",
+            "add_date": "2024-05-01 10:00:00",
+            "mod_date": "2026-11-01 09:30:00",
+            "md5_image": md5,
+            "picture_type": "playlist",
+            "creator": {
+                "id": pl.creator_id,
+                "name": pl.creator_name,
+                "tracklist": f"{shapes.base}/user/{pl.creator_id}/flow",
+                "type": "user",
+            },
+            "type": "playlist",
+            "tracks": {"data": embedded, "checksum": pl.checksum},
+        }
+        return json_response(out)
+
+    async def playlist_tracks(request: web.Request) -> web.Response:
+        raw = request.match_info["id"]
+        pl = cat.deezer_playlists.get(int(raw)) if raw.isdigit() else None
+        if pl is None:
+            return no_data()
+        pg = paging(request)
+        if pg is None:
+            return wrong()
+        index, limit, shown = pg
+        data = [
+            shapes.playlist_item(cat.tracks[k], i)
+            for i, k in enumerate(pl.entries[index : index + limit], start=index)
+        ]
+        out: dict[str, Any] = {"data": data, "checksum": pl.checksum, "total": len(pl.entries)}
+        url = f"{shapes.base}/playlist/{pl.id}/tracks"
+        return json_response(out | _page_links(url, "", index, shown, len(pl.entries), len(data)))
+
+    def find_album(raw: str) -> Album | None:
+        return cat.albums_by_deezer.get(int(raw)) if raw.isdigit() else None
+
+    async def album(request: web.Request) -> web.Response:
+        alb = find_album(request.match_info["id"])
+        if alb is None:
+            return no_data()
+        tracks = [cat.tracks[k] for k in alb.tracks]
+        small = shapes.album_small(alb)
+        genre_id = DEEZER_GENRE_IDS.get(alb.genre, 132)
+        out = {
+            "id": alb.deezer_id,
+            "title": alb.title,
+            "upc": alb.upc,
+            "link": f"{WWW}/album/{alb.deezer_id}",
+            "share": f"{WWW}/album/{alb.deezer_id}?utm_source=deezer&utm_content=album",
+        }
+        out |= {k: v for k, v in small.items() if k.startswith("cover") or k == "md5_image"}
+        out |= {
+            "genre_id": genre_id,
+            "genres": {
+                "data": [
+                    {
+                        "id": genre_id,
+                        "name": alb.genre.title(),
+                        "picture": f"{shapes.base}/genre/{genre_id}/image",
+                        "type": "genre",
+                    }
+                ]
+            },
+            "label": alb.label,
+            "nb_tracks": len(tracks),
+            "duration": sum(t.duration_ms // 1000 for t in tracks),
+            "fans": 100 + alb.deezer_id % 9000,
+            "release_date": alb.release_date,
+            "record_type": alb.album_type,
+            "available": True,
+            "tracklist": small["tracklist"],
+            "explicit_lyrics": False,
+            "explicit_content_lyrics": 0,
+            "explicit_content_cover": 0,
+            "contributors": [shapes.artist(alb.artist, full=True) | {"role": "Main"}],
+            "artist": {k: v for k, v in shapes.artist(alb.artist).items() if k != "link"},
+            "type": "album",
+            "tracks": {"data": [shapes.item(t) for t in tracks]},
+        }
+        return json_response(out)
+
+    async def album_tracks(request: web.Request) -> web.Response:
+        alb = find_album(request.match_info["id"])
+        pg = paging(request)
+        if alb is None:
+            return no_data()
+        if pg is None:
+            return wrong()
+        index, limit, shown = pg
+        data = []
+        for k in alb.tracks[index : index + limit]:
+            t = cat.tracks[k]
+            row: dict[str, Any] = {}
+            for key, value in shapes.item(t).items():
+                if key == "album":
+                    continue
+                row[key] = value
+                if key == "title_version":
+                    row["isrc"] = t.isrc
+                elif key == "duration":
+                    row |= {"track_position": t.track_number, "disk_number": 1}
+            data.append(row)
+        out: dict[str, Any] = {"data": data, "total": len(alb.tracks)}
+        url = f"{shapes.base}/album/{alb.deezer_id}/tracks"
+        return json_response(out | _page_links(url, "", index, shown, len(alb.tracks), len(data)))
+
+    async def search(request: web.Request) -> web.Response:
+        if "q" not in request.query:
+            return error("MissingParameterException", "Missing parameters: q", 501)
+        q = request.query["q"].strip()
+        if not q:
+            return error("ParameterException", "empty parameter", 500)
+        pg = paging(request)
+        if pg is None:
+            return wrong()
+        index, limit, shown = pg
+        order = request.query.get("order", "RANKING").upper()
+        if order not in ORDERS:
+            return wrong()
+        kind = request.match_info.get("kind", "track")
+        if kind == "artist":
+            found = [a for a in cat.artists if q.strip('"').casefold() in a.name.casefold()]
+            data = [shapes.artist(a.key) for a in found[index : index + limit]]
+            total = len(found)
+        else:
+            hits = shapes.search(q, order)
+            data = [shapes.item(t) for t in hits[index : index + limit]]
+            total = len(hits)
+        params = f"q={quote(q)}"
+        for extra in ("strict", "order"):
+            if extra in request.query:
+                params += f"&{extra}={quote(request.query[extra])}"
+        url = f"{shapes.base}{request.path}"
+        out: dict[str, Any] = {"data": data, "total": total}
+        return json_response(out | _page_links(url, params, index, shown, total, len(data)))
+
+    async def genre(request: web.Request) -> web.Response:
+        raw = request.match_info["id"]
+        if not raw.isdigit():
+            return wrong()
+        gid = int(raw)
+        name = next((g for g, i in DEEZER_GENRE_IDS.items() if i == gid), None)
+        if name is None:
+            return no_data()
+        return json_response(
+            {
+                "id": gid,
+                "name": name.title(),
+                "picture": f"{shapes.base}/genre/{gid}/image",
+                "type": "genre",
+            }
+        )
+
+    async def needs_token(request: web.Request) -> web.Response:
+        return error(
+            "OAuthException",
+            "An active access token must be used to query information about the current user",
+            200,
+        )
+
+    async def no_code(request: web.Request) -> web.Response:
+        return error("Exception", "An error has occured", None)
+
+    async def unknown(request: web.Request) -> web.Response:
+        return error("InvalidQueryException", f"Unknown path components : {request.path}", 600)
+
+    r = app.router
+    r.add_get("/track/{id}", track)
+    r.add_get("/playlist/{id}", playlist)
+    r.add_get("/playlist/{id}/tracks", playlist_tracks)
+    r.add_get("/album/{id}", album)
+    r.add_get("/album/{id}/tracks", album_tracks)
+    r.add_get("/search", search)
+    r.add_get("/search/{kind:track|artist}", search)
+    r.add_get("/genre/{id}", genre)
+    r.add_get("/user/me", needs_token)
+    r.add_get("/user/me/{rest:.*}", needs_token)
+    r.add_get("/episode/{id}", no_code)
+    r.add_get("/podcast/{id}", no_code)
+    r.add_get("/{tail:.*}", unknown)
