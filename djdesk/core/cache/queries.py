@@ -11,7 +11,6 @@ plain functions take that thread's connection and exist for that purpose and for
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -179,7 +178,7 @@ class CacheQueries:
         db = self._store.database
 
         def call() -> Any:
-            return _on_thread(db, functools.partial(fn, *args, **kwargs))
+            return _on_thread(db, lambda conn: fn(conn, *args, **kwargs))
 
         return await self._store.run(call)
 
