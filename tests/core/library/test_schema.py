@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from djdesk.core.errors import SchemaTooNewError, StorageError
+from djdesk.core.errors import DiskFullError, SchemaTooNewError, StorageError
 from djdesk.core.library import SCHEMA_VERSION, LibraryStore
 from djdesk.core.library.connection import BUSY_TIMEOUT_MS, begin_immediate, connect
 from djdesk.core.library.schema import MIGRATIONS, migrate, user_version
@@ -170,3 +170,36 @@ def test_a_lock_held_too_long_is_a_clear_storage_error(db_path: Path) -> None:
     assert store.create_job("in", {}).state == "planned"
     holder.close()
     store.close()
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("version", [1])
+def test_every_released_schema_opens_with_its_data(db_path: Path, version: int) -> None:
+    """A file from each released schema (a SQL dump, so it diffs in review) still opens."""
+    db_path.parent.mkdir(parents=True)
+    old = sqlite3.connect(db_path)
+    old.executescript((FIXTURES / f"library_v{version}.sql").read_text())
+    old.close()
+    store = LibraryStore.open(db_path)
+    assert user_version(store._conn) == SCHEMA_VERSION
+    (playlist,) = store.list_playlists()
+    assert (playlist.name, playlist.entries, playlist.snapshot_id) == ("Fixture", 2, "abc")
+    (tid, none) = store.playlist_track_ids(playlist.id)
+    assert none is None
+    (row,) = store.track_rows([tid])
+    assert row.ids["reccobeats"] == "25c8ca63-5895-4572-84eb-a7040bc08c4d"  # the pin
+    assert row.doc["bpm"]["value"] == 123.0 and row.state == "complete"
+    assert store.query_track_ids(ranges={"bpm": (120, 125)}, keys=["8A"]) == [tid]
+    job = store.get_job("fixturejob01")
+    assert job is not None and job.options == {"budget": {"deezer": 50}}
+    assert store.finished_units(job.id) == {(tid, "deezer"): "ok"}
+    store.close()
+
+
+def test_disk_full_is_reported_as_such(store: LibraryStore) -> None:
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(DiskFullError):
+        store.create_job("x" * 100_000, {})
