@@ -10,20 +10,20 @@ versions. Every decision keeps its evidence (all candidates, scores and reasons)
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from djdesk.core.engine.text import (
-    TitleParts,
-    artist_keys,
+    artist_similarity,
     comparable,
+    descriptor_words,
     fold_text,
     normalise_isrc,
     parse_title,
-    split_artists,
+    similarity,
+    title_similarity,
 )
 
 DEFAULT_THRESHOLD = 0.72
@@ -165,61 +165,6 @@ class Match:
 # --- components --------------------------------------------------------------------------------
 
 
-def _similarity(a: str, b: str) -> float:
-    """0..1: the better of character similarity and word-order-insensitive similarity."""
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    direct = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-    sa, sb = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
-    by_words = difflib.SequenceMatcher(None, sa, sb, autojunk=False).ratio()
-    return max(direct, by_words)
-
-
-def title_similarity(w: TitleParts, c: TitleParts) -> float:
-    """Best of base/full/bracket-free comparisons; a different number ("Song 2", "Part 1") cuts.
-
-    Numbers inside the base title tell sequels and parts apart even when the rest is equal,
-    so they are checked on ``base``, which keeps brackets that are not versions ("(Part 2)").
-    """
-    sim = max(
-        _similarity(w.base, c.base),
-        _similarity(w.full, c.full),
-        0.95 * _similarity(w.core, c.core),
-    )
-    if _numbers(w.base) != _numbers(c.base):
-        sim *= 0.6
-    return sim
-
-
-def _numbers(text: str) -> frozenset[str]:
-    return frozenset(t.lstrip("0") or "0" for t in text.split() if t.isdigit())
-
-
-def artist_similarity(wanted: Iterable[str], candidate: Iterable[str]) -> float | None:
-    """Order-insensitive set comparison; featuring credits count as artists on both sides.
-
-    One shared name gives a high score (featuring credits are often missing on one side); more
-    shared names raise it. No shared name falls back to the closest spelling, scaled down.
-    """
-    w, c = artist_keys(wanted), artist_keys(candidate)
-    if not w or not c:
-        return None
-    w_names = {fold_text(n) for n in split_artists(wanted)} or w
-    c_names = {fold_text(n) for n in split_artists(candidate)} or c
-
-    def hit(name: str, pool: frozenset[str]) -> bool:
-        return any(name == p or _similarity(name, p) >= 0.88 for p in pool)
-
-    if not (w & c) and not any(hit(n, c) for n in w):
-        best = max(_similarity(a, b) for a in w for b in c)
-        return 0.5 * best
-    shared = sum(1 for n in w_names if hit(n, c))
-    coverage = shared / max(len(w_names), len(c_names))
-    return 0.8 + 0.2 * min(1.0, coverage)
-
-
 def duration_similarity(wanted_ms: int | None, candidate_ms: int | None) -> float | None:
     """±3 s is full credit; falls to 0.5 at 10 s and to 0 at 30 s."""
     if not wanted_ms or not candidate_ms or wanted_ms <= 0 or candidate_ms <= 0:
@@ -244,39 +189,6 @@ def _impostor_tags(candidate: Candidate) -> frozenset[str]:
 
 
 # --- scoring -----------------------------------------------------------------------------------
-
-
-def _descriptor_words(descriptors: Iterable[str]) -> str:
-    """What is left of "Alesso Remix" once the version words go: whose version it is."""
-    words = " ".join(descriptors).split()
-    return " ".join(x for x in words if x not in _VERSION_WORDS and not x.isdigit())
-
-
-_VERSION_WORDS = frozenset(
-    [
-        "remix",
-        "mix",
-        "rmx",
-        "edit",
-        "version",
-        "rework",
-        "bootleg",
-        "vip",
-        "live",
-        "at",
-        "in",
-        "from",
-        "the",
-        "club",
-        "extended",
-        "radio",
-        "original",
-        "dub",
-        "re",
-        "recorded",
-        "taylors",
-    ]
-)
 
 
 def score(wanted: Wanted, candidate: Candidate) -> MatchScore:
@@ -344,8 +256,8 @@ def score(wanted: Wanted, candidate: Candidate) -> MatchScore:
         reasons.append(f"{side} {tag.replace('_', ' ')} (-{cost:.2f})")
     if c_versions & wt.versions & {"remix", "live", "rerecorded", "edit"}:
         # Both remixes: whose remix? "A Remix" vs "B Remix" are different audio.
-        mine, theirs = _descriptor_words(wt.descriptors), _descriptor_words(ct.descriptors)
-        if mine and theirs and _similarity(mine, theirs) < 0.7:
+        mine, theirs = descriptor_words(wt.descriptors), descriptor_words(ct.descriptors)
+        if mine and theirs and similarity(mine, theirs) < 0.7:
             penalty += 0.3 * scale
             reasons.append(f"a different version: {theirs!r} (-{0.3 * scale:.2f})")
     total = max(0.0, min(1.0, total - penalty))

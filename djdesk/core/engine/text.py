@@ -3,12 +3,14 @@
 Providers disagree on case, accents, punctuation, featuring credits ("feat.", "ft.", "(with X)")
 and version suffixes ("- 2011 Remaster", "[Radio Edit]"). This module turns a title into its base
 words, its version tags and its featured artists, and an artist credit into a set of names, so the
-scorer compares like with like. Accents are stripped from Latin letters only: Japanese, Korean
-and Cyrillic names keep every character, so they still match themselves and never fold to "".
+scorer compares like with like; the similarity measures on those forms live here too. Accents
+are stripped from Latin letters only: Japanese, Korean and Cyrillic names keep every character,
+so they still match themselves and never fold to "".
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -217,6 +219,76 @@ def scripts(text: str | None) -> frozenset[str]:
 def comparable(a: str | None, b: str | None) -> bool:
     sa, sb = scripts(a), scripts(b)
     return not sa or not sb or bool(sa & sb)
+
+
+# --- similarity --------------------------------------------------------------------------------
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1: the better of character similarity and word-order-insensitive similarity."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    direct = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    sa, sb = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
+    by_words = difflib.SequenceMatcher(None, sa, sb, autojunk=False).ratio()
+    return max(direct, by_words)
+
+
+def title_similarity(w: TitleParts, c: TitleParts) -> float:
+    """Best of base/full/bracket-free comparisons; a different number ("Song 2", "Part 1") cuts.
+
+    Numbers inside the base title tell sequels and parts apart even when the rest is equal,
+    so they are checked on ``base``, which keeps brackets that are not versions ("(Part 2)").
+    """
+    sim = max(
+        similarity(w.base, c.base),
+        similarity(w.full, c.full),
+        0.95 * similarity(w.core, c.core),
+    )
+    if _numbers(w.base) != _numbers(c.base):
+        sim *= 0.6
+    return sim
+
+
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(t.lstrip("0") or "0" for t in text.split() if t.isdigit())
+
+
+def artist_similarity(wanted: Iterable[str], candidate: Iterable[str]) -> float | None:
+    """Order-insensitive set comparison; featuring credits count as artists on both sides.
+
+    One shared name gives a high score (featuring credits are often missing on one side); more
+    shared names raise it. No shared name falls back to the closest spelling, scaled down.
+    """
+    w, c = artist_keys(wanted), artist_keys(candidate)
+    if not w or not c:
+        return None
+    w_names = {fold_text(n) for n in split_artists(wanted)} or w
+    c_names = {fold_text(n) for n in split_artists(candidate)} or c
+
+    def hit(name: str, pool: frozenset[str]) -> bool:
+        return any(name == p or similarity(name, p) >= 0.88 for p in pool)
+
+    if not (w & c) and not any(hit(n, c) for n in w):
+        best = max(similarity(a, b) for a in w for b in c)
+        return 0.5 * best
+    shared = sum(1 for n in w_names if hit(n, c))
+    coverage = shared / max(len(w_names), len(c_names))
+    return 0.8 + 0.2 * min(1.0, coverage)
+
+
+def descriptor_words(descriptors: Iterable[str]) -> str:
+    """What is left of "Alesso Remix" once the version words go: whose version it is."""
+    words = " ".join(descriptors).split()
+    return " ".join(x for x in words if x not in _VERSION_WORDS and not x.isdigit())
+
+
+_VERSION_WORDS = frozenset(
+    "remix mix rmx edit version rework bootleg vip live at in from the club extended radio "  # noqa: SIM905
+    "original dub re recorded taylors".split()
+)
 
 
 def normalise_isrc(isrc: str | None) -> str | None:
