@@ -78,13 +78,18 @@ class FieldValue:
 
 @dataclass(frozen=True, slots=True)
 class TrackInput:
-    """What an importer knows about one track before enrichment."""
+    """What an importer knows about one track before enrichment.
+
+    ``same_as``: the engine has decided (e.g. same ISRC and title/duration agree) that this is
+    an existing track; its ids are attached to that row instead of being looked up.
+    """
 
     ids: Mapping[str, str] = field(default_factory=dict)
     title: str | None = None
     artists: Sequence[str] | None = None
     album: str | None = None
     duration_ms: int | None = None
+    same_as: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,13 +82,19 @@ def attach_id(
 
 
 def upsert_track(conn: sqlite3.Connection, track: TrackInput, now: float) -> UpsertResult:
-    """Find the track by any identity id or create it; attach every id not owned elsewhere.
+    """Find the track by any identity id (or take ``same_as``) or create it; attach every id
+    not owned elsewhere.
 
     Metadata only fills blanks on an existing track (the first import's spelling stays); use
     ``set_meta`` to overwrite on purpose.
     """
     ids = {p: str(v) for p, v in track.ids.items() if v}
-    existing = find_track(conn, ids)
+    if track.same_as is not None:
+        if conn.execute("SELECT 1 FROM tracks WHERE id = ?", (track.same_as,)).fetchone() is None:
+            raise LookupError(f"no track {track.same_as} in the library")
+        existing: int | None = track.same_as
+    else:
+        existing = find_track(conn, ids)
     artists = None if track.artists is None else json.dumps(list(track.artists))
     if existing is None:
         track_id = int(

@@ -71,3 +71,19 @@ def test_first_id_per_provider_wins_later_ones_are_aliases(store: LibraryStore) 
 def test_unknown_provider_is_rejected(store: LibraryStore) -> None:
     with pytest.raises(ValueError, match="unknown id provider"):
         store.find_track({"spotfy": "x"})
+
+
+def test_engine_can_join_an_isrc_match_explicitly(store: LibraryStore) -> None:
+    deezer = store.upsert_track(
+        TrackInput({"deezer": "3135558", "isrc": "GBDUW0000061"}, "Nightvision", None, None, 104000)
+    ).track_id
+    # The engine found the ISRC, compared title and duration, and decided: same track.
+    (candidate,) = store.tracks_by_id("isrc", "GBDUW0000061")
+    joined = store.upsert_track(
+        TrackInput({"spotify": "sp-nv", "isrc": "GBDUW0000061"}, "Nightvision", same_as=candidate)
+    )
+    assert joined.track_id == deezer and not joined.created
+    assert store.find_track({"spotify": "sp-nv"}) == deezer
+    assert store.tracks_by_id("isrc", "GBDUW0000061") == [deezer]
+    with pytest.raises(LookupError):
+        store.upsert_track(TrackInput({"spotify": "x"}, same_as=424242))
