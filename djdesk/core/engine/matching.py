@@ -60,7 +60,7 @@ _IMPOSTOR_RE = re.compile(
     r"(?:^| )(karaoke|tribute|in the style of|made famous by|originally performed by|"
     r"cover band|covers|sing along|backing track)(?: |$)"
 )
-_IMPOSTOR_TAG = {"karaoke": "karaoke", "tribute": "tribute", "cover band": "cover"}
+_IMPOSTOR_TAG = {"tribute": "tribute", "cover band": "cover", "covers": "cover"}  # else karaoke
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +182,9 @@ def duration_similarity(wanted_ms: int | None, candidate_ms: int | None) -> floa
 def _impostor_tags(candidate: Candidate) -> frozenset[str]:
     """Karaoke/tribute/cover labels announce themselves in artist or album names."""
     tags: set[str] = set()
-    for text in (*candidate.artists, candidate.album or ""):
+    for text in (*candidate.artists, candidate.album):
         for m in _IMPOSTOR_RE.finditer(fold_text(text)):
-            tags.add(_IMPOSTOR_TAG.get(m.group(1), "karaoke" if "style" in m.group(1) else "cover"))
+            tags.add(_IMPOSTOR_TAG.get(m.group(1), "karaoke"))
     return frozenset(tags)
 
 
@@ -202,8 +202,9 @@ def score(wanted: Wanted, candidate: Candidate) -> MatchScore:
     else:
         reasons.append("titles in different scripts")
 
-    w_artists = (*wanted.artists, *wt.featured)
-    c_artists = (*candidate.artists, *ct.featured)
+    # Providers hand over None for a missing name now and then: drop those, never crash.
+    w_artists = tuple(a for a in (*wanted.artists, *wt.featured) if a)
+    c_artists = tuple(a for a in (*candidate.artists, *ct.featured) if a)
     artists: float | None = None
     if comparable(" ".join(w_artists), " ".join(c_artists)):
         artists = artist_similarity(w_artists, c_artists)

@@ -214,6 +214,21 @@ CASES: list[tuple[str, Wanted, list[Candidate], str | None]] = [
         None,
     ),
     (
+        "a tribute album's track under the same name: nothing",
+        w("Smells Like Teen Spirit", "Nirvana", s=301),
+        [c("trib", "Smells Like Teen Spirit", "Nirvana", s=301, album="A Tribute to Nirvana")],
+        None,
+    ),
+    (
+        "a covers compilation ranked first",
+        w("Smells Like Teen Spirit", "Nirvana", s=301),
+        [
+            c("cov", "Smells Like Teen Spirit", "Nirvana", s=300, album="Grunge Covers", rank=9),
+            c("orig", "Smells Like Teen Spirit", "Nirvana", s=301, album="Nevermind", rank=1),
+        ],
+        "orig",
+    ),
+    (
         "sped-up version is different audio",
         w("Daylight", "David Kushner", s=212),
         [c("fast", "Daylight (Sped Up)", "David Kushner", s=170)],
@@ -522,3 +537,10 @@ def test_score_is_deterministic_and_bounded() -> None:
     assert 0.0 <= first.total <= 1.0
     assert first.isrc is False
     assert isinstance(best_match(wanted, [cand]), Match)
+
+
+def test_none_names_from_a_provider_do_not_crash() -> None:
+    wanted = Wanted("Song", ("A", None), 200_000)  # type: ignore[arg-type]
+    cand = Candidate("deezer", "1", None, (None, "A"), 200_000)  # type: ignore[arg-type]
+    assert not best_match(wanted, [cand])  # no title: nothing attached, and no exception
+    assert score(wanted, Candidate("deezer", "2", "Song", (None, "A"), 200_000)).total > 0.9  # type: ignore[arg-type]
