@@ -200,7 +200,7 @@ def score(wanted: Wanted, candidate: Candidate) -> MatchScore:
         title = title_similarity(wt, ct)
         reasons.append(f"title {title:.2f}" + ("" if title >= 0.9 else f" ({ct.base!r})"))
     else:
-        reasons.append("titles in different scripts")
+        reasons.append("titles in different scripts: cannot compare")
 
     # Providers hand over None for a missing name now and then: drop those, never crash.
     w_artists = tuple(a for a in (*wanted.artists, *wt.featured) if a)
@@ -292,17 +292,15 @@ def best_match(
     the better-known one: any of them carries the right BPM and key. A near-tie between different
     versions attaches nothing unless exactly one of them is the version the title asks for.
     """
-    pool = list(candidates)
-    order = {id(c): i for i, c in enumerate(pool)}
-    scored = [Evidence(c, score(wanted, c)) for c in pool]
-    scored.sort(
+    # sorted() is stable: the provider's own order breaks the last ties.
+    scored = sorted(
+        (Evidence(c, score(wanted, c)) for c in candidates),
         key=lambda e: (
             -round(e.score.total, 6),
             -(e.score.duration or 0.0),
             _duration_gap(wanted, e.candidate),
             -(e.candidate.rank or 0),
-            order[id(e.candidate)],
-        )
+        ),
     )
     evidence = tuple(scored)
     if not scored:

@@ -269,7 +269,7 @@ def artist_similarity(wanted: Iterable[str], candidate: Iterable[str]) -> float 
     c_names = {fold_text(n) for n in split_artists(candidate)} or c
 
     def hit(name: str, pool: frozenset[str]) -> bool:
-        return any(name == p or similarity(name, p) >= 0.88 for p in pool)
+        return any(name == p or _same_name(name, p) for p in pool)
 
     if not (w & c) and not any(hit(n, c) for n in w):
         best = max(similarity(a, b) for a in w for b in c)
@@ -277,6 +277,18 @@ def artist_similarity(wanted: Iterable[str], candidate: Iterable[str]) -> float 
     shared = sum(1 for n in w_names if hit(n, c))
     coverage = shared / max(len(w_names), len(c_names))
     return 0.8 + 0.2 * min(1.0, coverage)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Spelling variants, or a multi-word name inside a longer one ("hall and oates").
+
+    A single word never counts as contained: "queen" is not "queen latifah".
+    """
+    if similarity(a, b) >= 0.88:
+        return True
+    ta, tb = a.split(), b.split()
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return len(short) >= 2 and set(short) <= set(long)
 
 
 def descriptor_words(descriptors: Iterable[str]) -> str:

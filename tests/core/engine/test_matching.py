@@ -284,6 +284,18 @@ CASES: list[tuple[str, Wanted, list[Candidate], str | None]] = [
         [c("dwas", "Die With A Smile", "Lady Gaga, Bruno Mars", s=251)],
         "dwas",
     ),
+    (
+        "a duo credited by surnames",
+        w("Maneater", "Hall & Oates", s=274),
+        [c("m", "Maneater", "Daryl Hall & John Oates", s=274)],
+        "m",
+    ),
+    (
+        "one word of a longer name is another act",
+        w("Bohemian Rhapsody", "Queen", s=354),
+        [c("ql", "Bohemian Rhapsody", "Queen Latifah", s=354)],
+        None,
+    ),
     # Non-Latin names and accents.
     (
         "Japanese matches itself",
@@ -544,3 +556,18 @@ def test_none_names_from_a_provider_do_not_crash() -> None:
     cand = Candidate("deezer", "1", None, (None, "A"), 200_000)  # type: ignore[arg-type]
     assert not best_match(wanted, [cand])  # no title: nothing attached, and no exception
     assert score(wanted, Candidate("deezer", "2", "Song", (None, "A"), 200_000)).total > 0.9  # type: ignore[arg-type]
+
+
+def test_real_detail_duo_credit_matches_a_short_credit(api_samples: Path) -> None:
+    body = json.loads((api_samples / "deezer" / "track_detail_541999.json").read_text("utf-8"))
+    cand = Candidate(
+        "deezer",
+        str(body["id"]),
+        body["title"],
+        tuple(x["name"] for x in body["contributors"]),
+        body["duration"] * 1000,
+        body["isrc"],
+    )
+    assert cand.artists == ("Daryl Hall & John Oates",)
+    assert best_match(w("Maneater", "Hall & Oates", s=273), [cand]).candidate == cand
+    assert best_match(w("Maneater", "Nelly Furtado", s=242), [cand]).candidate is None
