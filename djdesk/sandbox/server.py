@@ -159,7 +159,7 @@ class Sandbox:
         try:
             for i, (provider, setup) in enumerate(setups.items()):
                 app = web.Application(middlewares=[self._middleware(provider)])
-                self._add_admin(app)
+                self._add_admin(app, BASES[provider])
                 setup(app, self.ctx)
                 runner = web.AppRunner(
                     app, access_log=None, handle_signals=False, shutdown_timeout=0.5
@@ -190,7 +190,7 @@ class Sandbox:
         await self.stop()
 
     # ------------------------------------------------------------------ plumbing
-    def _add_admin(self, app: web.Application) -> None:
+    def _add_admin(self, app: web.Application, prefix: str) -> None:
         async def get_counters(request: web.Request) -> web.Response:
             return json_response(self.counters())
 
@@ -209,10 +209,11 @@ class Sandbox:
         async def get_playlists(request: web.Request) -> web.Response:
             return json_response([p.__dict__ for p in self.catalog.demo_playlists()])
 
-        app.router.add_get("/_sandbox/counters", get_counters)
-        app.router.add_post("/_sandbox/reset", post_reset)
-        app.router.add_post("/_sandbox/inject", post_inject)
-        app.router.add_get("/_sandbox/playlists", get_playlists)
+        for root in {"", prefix}:  # at the host root and under the API base path
+            app.router.add_get(f"{root}/_sandbox/counters", get_counters)
+            app.router.add_post(f"{root}/_sandbox/reset", post_reset)
+            app.router.add_post(f"{root}/_sandbox/inject", post_inject)
+            app.router.add_get(f"{root}/_sandbox/playlists", get_playlists)
 
     def _middleware(self, provider: str) -> Callable[..., Awaitable[web.StreamResponse]]:
         gate = self.gates[provider]
@@ -222,9 +223,9 @@ class Sandbox:
 
         @web.middleware
         async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-            if request.path.startswith("/_sandbox/"):
+            if "/_sandbox/" in request.path:
                 return await handler(request)
-            counts[_endpoint_label(provider, request)] += 1
+            counts[await _endpoint_label(provider, request)] += 1
             delay, fault = gate.decide()
             if delay:
                 await clock.sleep(delay)
@@ -266,9 +267,11 @@ def _drop_keys(node: Any, rng: random.Random) -> None:
             _drop_keys(value, rng)
 
 
-def _endpoint_label(provider: str, request: web.Request) -> str:
+async def _endpoint_label(provider: str, request: web.Request) -> str:
     if provider == "lastfm":
         method = request.query.get("method", "")
+        if not method and request.method == "POST":
+            method = str((await request.post()).get("method", ""))  # cached by aiohttp
         return f"{request.method} {method.lower() or request.path}"
     route = request.match_info.route
     resource = route.resource
