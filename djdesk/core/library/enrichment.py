@@ -17,7 +17,14 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from djdesk.core.library.records import TRACK_STATES, FieldValue, Payload
+from djdesk.core.library.records import (
+    FIELD_KINDS,
+    TRACK_STATES,
+    FieldLike,
+    FieldValue,
+    Payload,
+    SupportsToDict,
+)
 
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -33,15 +40,30 @@ def _touched(cur: sqlite3.Cursor, track_id: int) -> None:
         raise LookupError(f"no track {track_id} in the library")
 
 
+def field_json(value: FieldLike, now: float) -> dict[str, Any]:
+    """The stored form of one field; ``fetched_at`` defaults to ``now``."""
+    if isinstance(value, FieldValue):
+        return value.to_json(now)
+    data = dict(value.to_dict()) if isinstance(value, SupportsToDict) else dict(value)
+    for key in ("value", "source", "kind"):
+        if key not in data:
+            raise ValueError(f"an enrichment field needs {key!r}: {sorted(data)}")
+    if data["kind"] not in FIELD_KINDS:
+        raise ValueError(f"kind must be one of {FIELD_KINDS}, not {data['kind']!r}")
+    if data.get("fetched_at") is None:
+        data["fetched_at"] = now
+    return data
+
+
 def set_fields(
-    conn: sqlite3.Connection, track_id: int, fields: Mapping[str, FieldValue], now: float
+    conn: sqlite3.Connection, track_id: int, fields: Mapping[str, FieldLike], now: float
 ) -> None:
     """Write several fields of one track in a single atomic statement."""
     if not fields:
         return
     args: list[Any] = []
     for name, value in fields.items():
-        args += [_path(name), json.dumps(value.to_json(now))]
+        args += [_path(name), json.dumps(field_json(value, now))]
     pairs = ", ".join("?, json(?)" for _ in fields)
     cur = conn.execute(
         f"UPDATE tracks SET doc = json_set(doc, {pairs}), updated_at = ? WHERE id = ?",

@@ -26,7 +26,7 @@ from djdesk.core.errors import StorageError
 from djdesk.core.library.records import (
     Entry,
     EntryInput,
-    FieldValue,
+    FieldLike,
     ImportResult,
     Job,
     Payload,
@@ -180,10 +180,10 @@ class Library:
 
     # -- enrichment ------------------------------------------------------------------------
 
-    async def set_fields(self, track_id: int, fields: Mapping[str, FieldValue]) -> None:
+    async def set_fields(self, track_id: int, fields: Mapping[str, FieldLike]) -> None:
         await self._call(self._store.set_fields, track_id, dict(fields))
 
-    async def set_fields_many(self, updates: Mapping[int, Mapping[str, FieldValue]]) -> None:
+    async def set_fields_many(self, updates: Mapping[int, Mapping[str, FieldLike]]) -> None:
         await self._call(self._store.set_fields_many, {k: dict(v) for k, v in updates.items()})
 
     async def remove_fields(self, track_id: int, names: Iterable[str]) -> None:

@@ -67,9 +67,16 @@ def query_track_ids(
         like = f"%{escaped}%"
         sql += " AND (t.title LIKE ? ESCAPE '\\' OR t.artists LIKE ? ESCAPE '\\')"
         args += [like, like]
-    order = position if sort == "position" else f"t.{sort}"
     direction = "DESC" if descending else "ASC"
-    sql += f" ORDER BY ({order}) IS NULL, {order} {direction}, {position}"
+    if sort == "position":
+        order = f"{position} {direction}"
+    elif sort == "key":
+        # Camelot order: 1A 1B 2A ... 12B (the text prefix cast gives the wheel number).
+        order = f"CAST(t.key AS INTEGER) {direction}, t.key {direction}"
+    else:
+        order = f"t.{sort} {direction}"
+    null_column = position if sort == "position" else f"t.{sort}"
+    sql += f" ORDER BY {null_column} IS NULL, {order}, {position}"
     return [int(r[0]) for r in conn.execute(sql, args)]
 
 

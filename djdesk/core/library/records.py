@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 #: Providers whose ids a track can be known by. ISRC is listed but is NOT an identity: several
 #: recordings (and several Deezer records) can share one, so it never dedupes on its own.
@@ -74,6 +74,18 @@ class FieldValue:
             "fetched_at": now if self.fetched_at is None else self.fetched_at,
             "note": self.note,
         }
+
+
+@runtime_checkable
+class SupportsToDict(Protocol):
+    """The engine's own field type (``engine.fusion.FieldValue``) fits here unchanged."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+#: What ``set_fields`` accepts per field: ours, anything with ``to_dict()``, or a plain mapping
+#: that already has the stored shape (value, source, confidence, kind, fetched_at, note).
+FieldLike = FieldValue | SupportsToDict | Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +225,7 @@ class UnitDone:
     track_id: int
     step: str
     outcome: str = "ok"
-    fields: Mapping[str, FieldValue] = field(default_factory=dict)
+    fields: Mapping[str, FieldLike] = field(default_factory=dict)
     payloads: Sequence[tuple[str, str, Any]] = ()
     evidence: Mapping[str, Any] = field(default_factory=dict)
     state: str | None = None

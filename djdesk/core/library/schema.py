@@ -7,8 +7,9 @@ write lock and finds nothing to do). ``executescript`` is never used: it commits
 
 Generated columns (indexed, for sorting and filtering 10,000-row tables in SQL) read the
 enrichment doc by convention, so writers must keep these shapes: ``bpm.value`` a number,
-``energy.value`` a number in 0..1, ``key.value`` a string (Camelot, e.g. "8A"; other notations
-go in their own fields such as ``key_classic`` / ``key_open``), ``year.value`` an integer.
+``energy.value`` a number in 0..1, ``key.value`` either a Camelot string ("8A") or an object
+with a ``camelot`` member (the engine's ``FieldValue.to_dict`` form), ``year.value`` an integer
+or, failing that, ``release_date.value`` starting with "YYYY".
 
 Add a migration by appending a tuple of statements to ``MIGRATIONS``; never edit a released one.
 """
@@ -50,8 +51,12 @@ _V1: tuple[str, ...] = (
         updated_at   REAL,
         bpm    REAL    GENERATED ALWAYS AS (json_extract(doc, '$.bpm.value')) VIRTUAL,
         energy REAL    GENERATED ALWAYS AS (json_extract(doc, '$.energy.value')) VIRTUAL,
-        key    TEXT    GENERATED ALWAYS AS (json_extract(doc, '$.key.value')) VIRTUAL,
-        year   INTEGER GENERATED ALWAYS AS (json_extract(doc, '$.year.value')) VIRTUAL
+        key    TEXT    GENERATED ALWAYS AS (CASE json_type(doc, '$.key.value')
+                   WHEN 'object' THEN json_extract(doc, '$.key.value.camelot')
+                   ELSE json_extract(doc, '$.key.value') END) VIRTUAL,
+        year   INTEGER GENERATED ALWAYS AS (coalesce(json_extract(doc, '$.year.value'),
+                   CAST(substr(json_extract(doc, '$.release_date.value'), 1, 4) AS INTEGER)))
+                   VIRTUAL
     )
     """,
     "CREATE INDEX tracks_bpm ON tracks (bpm)",

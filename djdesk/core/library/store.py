@@ -25,7 +25,7 @@ from djdesk.core.library.connection import connect, read_txn, translate, write_t
 from djdesk.core.library.records import (
     Entry,
     EntryInput,
-    FieldValue,
+    FieldLike,
     ImportResult,
     Job,
     Payload,
@@ -179,11 +179,11 @@ class LibraryStore:
 
     # -- enrichment ------------------------------------------------------------------------
 
-    def set_fields(self, track_id: int, fields: Mapping[str, FieldValue]) -> None:
+    def set_fields(self, track_id: int, fields: Mapping[str, FieldLike]) -> None:
         with self._write() as conn:
             enrichment.set_fields(conn, track_id, fields, self._now())
 
-    def set_fields_many(self, updates: Mapping[int, Mapping[str, FieldValue]]) -> None:
+    def set_fields_many(self, updates: Mapping[int, Mapping[str, FieldLike]]) -> None:
         """Many tracks' fields in one transaction (one json_set statement per track)."""
         with self._write() as conn:
             now = self._now()

@@ -92,3 +92,43 @@ def test_bad_sort_and_filter_are_refused(store: LibraryStore) -> None:
         store.query_track_ids(sort="title; DROP TABLE tracks")
     with pytest.raises(ValueError):
         store.query_track_ids(ranges={"doc": (0, 1)})
+
+
+def test_key_sorts_round_the_camelot_wheel_and_accepts_the_engine_shape(
+    store: LibraryStore,
+) -> None:
+    from djdesk.core.dj.keys import Key
+    from djdesk.core.engine.fusion import FieldValue as EngineFieldValue
+
+    ids = [
+        r.track_id for r in store.upsert_tracks([TrackInput({"deezer": str(i)}) for i in range(4)])
+    ]
+    store.set_fields(ids[0], {"key": FieldValue("10A", "user")})
+    store.set_fields(ids[1], {"key": FieldValue("2B", "user")})
+    # The engine's own FieldValue stores the key as an object with every notation.
+    a_minor = EngineFieldValue(Key(9, 0), "reccobeats", 0.6, "measured", fetched_at=7.0)
+    store.set_fields(ids[2], {"key": a_minor})
+    store.set_fields(ids[3], {"key": {"value": "1A", "source": "user", "kind": "measured"}})
+    assert store.query_track_ids(sort="key") == [ids[3], ids[1], ids[2], ids[0]]
+    assert store.query_track_ids(keys=["8A"]) == [ids[2]]
+    doc = store.track_rows([ids[2]])[0].doc
+    assert doc["key"]["value"]["camelot"] == "8A" and doc["key"]["fetched_at"] == 7.0
+    with pytest.raises(ValueError, match="kind"):
+        store.set_fields(ids[0], {"key": {"value": "1A", "source": "user", "kind": "guess"}})
+
+
+def test_year_falls_back_to_release_date(store: LibraryStore) -> None:
+    (a, b) = [
+        r.track_id
+        for r in store.upsert_tracks([TrackInput({"deezer": "1"}), TrackInput({"deezer": "2"})])
+    ]
+    store.set_fields(a, {"release_date": FieldValue("2001-03-12", "deezer")})
+    store.set_fields(
+        b,
+        {
+            "release_date": FieldValue("1999-01-01", "deezer"),
+            "year": FieldValue(1998, "musicbrainz"),
+        },
+    )
+    assert store.query_track_ids(sort="year") == [b, a]
+    assert store.query_track_ids(ranges={"year": (2000, 2005)}) == [a]
