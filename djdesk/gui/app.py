@@ -1,0 +1,113 @@
+"""Start the window: QApplication, excepthook, the qasync loop, and one ``start`` coroutine.
+
+The loop is chosen here, at the entry point (FeelUOwn's ``run_app``): ``asyncio.Runner`` with
+``qasync.QEventLoop`` as the loop factory (``asyncio.run(loop_factory=)`` needs Python 3.12;
+we support 3.11). ``start`` is an ordinary coroutine that runs until the window has closed and
+the engine has stopped, so shutdown is awaited, never abandoned.
+
+Pitfalls handled (see research/reliability.md §5): PySide6 is imported before qasync so qasync
+picks the right binding (qasync#23); ``quitOnLastWindowClosed`` is off so closing the window
+does not stop the loop before cleanup ran (qasync#39).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+
+import qasync  # after PySide6, so qasync binds to it (qasync#23)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from djdesk import APP_ID, APP_NAME, __version__
+from djdesk.core import settings as settings_mod
+from djdesk.core.errors import DJDeskError
+from djdesk.core.i18n import _
+from djdesk.core.paths import default_paths
+from djdesk.gui import theme
+
+log = logging.getLogger(__name__)
+
+ErrorSink = Callable[[BaseException], None]
+_error_sink: ErrorSink | None = None
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setOrganizationDomain("djdesk.org")
+    app.setDesktopFileName(APP_ID)
+    app.setStyle("Fusion")  # follows the system colour scheme on every platform (Qt >= 6.5)
+    app.setStyleSheet(theme.STYLESHEET)
+    app.setQuitOnLastWindowClosed(False)  # the start coroutine ends the app (qasync#39)
+    return app
+
+
+def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """Slot and task errors land here (qasync routes asyncSlot errors to sys.excepthook)."""
+    if not isinstance(value, DJDeskError):
+        log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+    if _error_sink is not None:
+        try:
+            _error_sink(value)
+            return
+        except Exception:  # the reporter itself failed: fall back to stderr
+            pass
+    sys.__excepthook__(kind, value, tb)
+
+
+async def start(app: QApplication, *, demo: bool) -> int:
+    """Open the window and run until it has closed cleanly. The same shape runs headless."""
+    global _error_sink
+    from djdesk.gui.main_window import MainWindow
+    from djdesk.gui.service_factory import open_services
+
+    paths = default_paths().ensure()
+    try:
+        settings = settings_mod.load(paths.settings_file)
+    except DJDeskError as exc:
+        log.warning("settings not loaded (%s); using defaults", exc.message)
+        settings = settings_mod.Settings()
+    opened = open_services(demo=demo or settings.demo)
+    window = MainWindow(opened.services, settings=settings, paths=paths, demo=demo or settings.demo)
+    _error_sink = window.report_error
+    closed = asyncio.get_running_loop().create_future()
+    window.closed.connect(lambda: closed.done() or closed.set_result(None))
+    app.aboutToQuit.connect(window.close)
+    window.show()
+    if demo or settings.demo:
+        from djdesk.gui.service_factory import start_sandbox
+
+        opened.sandbox = await asyncio.to_thread(start_sandbox)
+        if opened.sandbox is None:
+            window.statusBar().showMessage(
+                _("Sandbox not available; demo data is simulated."), 10000
+            )
+    try:
+        await closed
+    finally:
+        _error_sink = None
+        opened.close()
+    return 0
+
+
+def run_app(*, demo: bool) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = make_application()
+    sys.excepthook = excepthook
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        return runner.run(start(app, demo=demo))

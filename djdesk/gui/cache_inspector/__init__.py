@@ -1,0 +1,1 @@
+"""The cache inspector: namespaces, paged entries, JSON view and maintenance actions."""

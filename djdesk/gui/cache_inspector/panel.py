@@ -1,0 +1,334 @@
+"""CacheInspectorPanel: namespaces, paged entries with search, the JSON of one entry, actions.
+
+Destructive actions (delete, purge, bump, import) ask first through ``confirm``; tests replace
+``confirm`` and ``ask_path`` instead of clicking modal dialogs. After every action the
+namespace list and the entries page are re-queried so counts never lie.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from djdesk.core.errors import DJDeskError
+from djdesk.core.i18n import _
+from djdesk.gui import theme
+from djdesk.gui.cache_inspector.entries_model import CacheEntriesModel
+from djdesk.gui.cache_inspector.json_model import build_json_model
+from djdesk.gui.cache_inspector.namespace_model import NamespaceListModel, NamespaceRole
+from djdesk.gui.services import CacheBrowser, CacheEntryRow
+
+Confirm = Callable[[str, str], bool]
+AskPath = Callable[[str, bool], Path | None]
+
+
+def _confirm_dialog(parent: QWidget) -> Confirm:
+    def confirm(title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    return confirm
+
+
+def _path_dialog(parent: QWidget) -> AskPath:
+    def ask(title: str, save: bool) -> Path | None:
+        pattern = _("Cache export (*.jsonl)")
+        if save:
+            name, _f = QFileDialog.getSaveFileName(parent, title, "djdesk-cache.jsonl", pattern)
+        else:
+            name, _f = QFileDialog.getOpenFileName(parent, title, "", pattern)
+        return Path(name) if name else None
+
+    return ask
+
+
+class CacheInspectorPanel(QWidget):
+    changed = Signal()
+
+    def __init__(self, cache: CacheBrowser, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._cache = cache
+        self.confirm: Confirm = _confirm_dialog(self)
+        self.ask_path: AskPath = _path_dialog(self)
+        self.ns_model = NamespaceListModel(cache, self)
+        self.entries_model = CacheEntriesModel(cache, parent=self)
+
+        self.namespaces = QTableView()
+        self.namespaces.setModel(self.ns_model)
+        self.namespaces.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.namespaces.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.namespaces.verticalHeader().hide()
+        self.namespaces.verticalHeader().setDefaultSectionSize(24)
+        self.namespaces.setShowGrid(False)
+        self.namespaces.setAlternatingRowColors(True)
+        nh = self.namespaces.horizontalHeader()
+        nh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, 5):
+            nh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search keys…"))
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self._requery)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.count_label = QLabel()
+
+        self.entries = QTableView()
+        self.entries.setObjectName("cacheEntries")
+        self.entries.setModel(self.entries_model)
+        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.entries.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.entries.verticalHeader().hide()
+        self.entries.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.entries.verticalHeader().setDefaultSectionSize(22)
+        self.entries.setShowGrid(False)
+        self.entries.setAlternatingRowColors(True)
+        self.entries.setWordWrap(False)
+        eh = self.entries.horizontalHeader()
+        for i, w in enumerate((190, 150, 40, 70, 120, 100, 50, 66, 50)):
+            eh.resizeSection(i, w)
+        eh.setSortIndicator(4, Qt.SortOrder.DescendingOrder)
+        self.entries.setSortingEnabled(True)
+        self.entries.selectionModel().currentRowChanged.connect(self._on_entry_current)
+
+        self.json_tree = QTreeView()
+        self.json_tree.setUniformRowHeights(True)
+        self.json_tree.setAlternatingRowColors(True)
+        self.json_text = QPlainTextEdit()
+        self.json_text.setReadOnly(True)
+        self.json_text.setObjectName("jsonText")
+        self.detail_title = QLabel(_("Select an entry to see its stored JSON."))
+        self.detail_title.setObjectName("sectionTitle")
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(self.json_tree, _("Tree"))
+        self.detail_tabs.addTab(self.json_text, _("Text"))
+
+        self.delete_button = QPushButton(_("Delete"))
+        self.expire_button = QPushButton(_("Expire now"))
+        self.purge_button = QPushButton(_("Purge namespace…"))
+        self.bump_button = QPushButton(_("Bump version…"))
+        self.vacuum_button = QPushButton(_("Vacuum"))
+        self.export_button = QPushButton(_("Export…"))
+        self.import_button = QPushButton(_("Import…"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.expire_button.clicked.connect(self.expire_selected)
+        self.purge_button.clicked.connect(self.purge_namespace)
+        self.bump_button.clicked.connect(self.bump_namespace)
+        self.vacuum_button.clicked.connect(self.vacuum)
+        self.export_button.clicked.connect(self.export)
+        self.import_button.clicked.connect(self.import_)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.namespaces, 1)
+        ns_buttons = QHBoxLayout()
+        for b in (self.purge_button, self.bump_button):
+            ns_buttons.addWidget(b)
+        ll.addLayout(ns_buttons)
+        db_buttons = QHBoxLayout()
+        for b in (self.vacuum_button, self.export_button, self.import_button):
+            db_buttons.addWidget(b)
+        ll.addLayout(db_buttons)
+
+        mid = QWidget()
+        ml = QVBoxLayout(mid)
+        ml.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        ml.addLayout(top)
+        ml.addWidget(self.message)
+        ml.addWidget(self.entries, 1)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.detail_title)
+        rl.addWidget(self.detail_tabs, 1)
+        entry_buttons = QHBoxLayout()
+        entry_buttons.addWidget(self.delete_button)
+        entry_buttons.addWidget(self.expire_button)
+        entry_buttons.addStretch(1)
+        rl.addLayout(entry_buttons)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("cacheSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(mid)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 620, 330])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.splitter)
+
+        self.namespaces.selectionModel().currentRowChanged.connect(self._on_namespace_current)
+        self.refresh()
+
+    # --- queries ---------------------------------------------------------------------------------
+
+    def current_namespace(self) -> str | None:
+        idx = self.namespaces.currentIndex()
+        return idx.data(NamespaceRole) if idx.isValid() else None
+
+    def current_entry(self) -> CacheEntryRow | None:
+        idx = self.entries.currentIndex()
+        return self.entries_model.entry_at(idx.row()) if idx.isValid() else None
+
+    def refresh(self) -> None:
+        """Re-read namespaces and the current page, keeping the chosen namespace."""
+        ns = self.current_namespace()
+        self.ns_model.reload()
+        self.namespaces.selectRow(self.ns_model.row_of(ns))
+        self._requery()
+
+    def _requery(self) -> None:
+        self.entries_model.set_query(self.current_namespace(), self.search.text())
+        self.count_label.setText(_("{n} entries").format(n=f"{self.entries_model.total:,}"))
+        has_ns = self.current_namespace() is not None
+        self.purge_button.setEnabled(has_ns)
+        self.bump_button.setEnabled(has_ns)
+        self._show_entry(None)
+
+    def _on_namespace_current(self, _cur: QModelIndex, _prev: QModelIndex) -> None:
+        self._requery()
+
+    def _on_entry_current(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        self._show_entry(self.entries_model.entry_at(current.row()) if current.isValid() else None)
+
+    def select_entry(self, row: int) -> None:
+        self.entries.selectRow(row)
+
+    def _show_entry(self, entry: CacheEntryRow | None) -> None:
+        self.delete_button.setEnabled(entry is not None)
+        self.expire_button.setEnabled(entry is not None)
+        if entry is None:
+            self.detail_title.setText(_("Select an entry to see its stored JSON."))
+            self.json_tree.setModel(build_json_model({}, self))
+            self.json_text.setPlainText("")
+            return
+        value = self._cache.entry_value(entry.namespace, entry.key)
+        kind = _("negative entry: the provider had nothing") if entry.negative else ""
+        self.detail_title.setText(
+            f"{entry.namespace} / {entry.key}" + (f" — {kind}" if kind else "")
+        )
+        old = self.json_tree.model()
+        self.json_tree.setModel(build_json_model(value, self))
+        if old is not None:
+            old.deleteLater()
+        self.json_tree.expandToDepth(0)
+        self.json_tree.resizeColumnToContents(0)
+        self.json_text.setPlainText(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True))
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def _done(self, text: str, kind: str = "info") -> None:
+        self.message.setStyleSheet(theme.banner_style(kind))
+        self.message.setText(text)
+        self.message.show()
+        self.refresh()
+        self.changed.emit()
+
+    def _guard(self, fn: Callable[[], str]) -> None:
+        try:
+            text = fn()
+        except DJDeskError as exc:
+            self._done(f"{exc.message} {exc.hint}".strip(), "error")
+        except OSError as exc:
+            self._done(_("Could not read or write the file: {err}").format(err=exc), "error")
+        else:
+            if text:
+                self._done(text)
+
+    def delete_selected(self) -> None:
+        e = self.current_entry()
+        if e is None or not self.confirm(
+            _("Delete entry"), _("Delete {key} from the cache?").format(key=e.key)
+        ):
+            return
+        self._guard(
+            lambda: (self._cache.delete(e.namespace, e.key), _("Deleted {key}.").format(key=e.key))[
+                1
+            ]
+        )
+
+    def expire_selected(self) -> None:
+        e = self.current_entry()
+        if e is None:
+            return
+        self._guard(
+            lambda: (
+                self._cache.expire(e.namespace, e.key),
+                _("{key} expired; it will be fetched again when needed.").format(key=e.key),
+            )[1]
+        )
+
+    def purge_namespace(self) -> None:
+        ns = self.current_namespace()
+        if ns is None or not self.confirm(
+            _("Purge namespace"),
+            _("Delete every entry in {ns}? This cannot be undone.").format(ns=ns),
+        ):
+            return
+        self._guard(
+            lambda: _("Purged {n} entries from {ns}.").format(n=self._cache.purge(ns), ns=ns)
+        )
+
+    def bump_namespace(self) -> None:
+        ns = self.current_namespace()
+        if ns is None or not self.confirm(
+            _("Bump version"),
+            _("Mark every entry in {ns} as stale by bumping its version?").format(ns=ns),
+        ):
+            return
+        self._guard(lambda: _("{ns} is now at version {v}.").format(ns=ns, v=self._cache.bump(ns)))
+
+    def vacuum(self) -> None:
+        self._guard(lambda: (self._cache.vacuum(), _("Cache file compacted."))[1])
+
+    def export(self) -> None:
+        path = self.ask_path(_("Export cache"), True)
+        if path is not None:
+            self._guard(
+                lambda: _("Exported {n} entries to {name}.").format(
+                    n=self._cache.export(path), name=path.name
+                )
+            )
+
+    def import_(self) -> None:
+        path = self.ask_path(_("Import cache"), False)
+        if path is None or not self.confirm(
+            _("Import cache"),
+            _("Import entries from {name}? Entries with the same key are replaced.").format(
+                name=path.name
+            ),
+        ):
+            return
+        self._guard(lambda: _("Imported {n} entries.").format(n=self._cache.import_(path)))

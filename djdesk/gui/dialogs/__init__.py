@@ -1,0 +1,1 @@
+"""Dialogs: settings and login, and error messages from core errors."""

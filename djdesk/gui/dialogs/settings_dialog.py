@@ -1,0 +1,287 @@
+"""SettingsDialog: accounts (Spotify login, Last.fm key) and the typed core ``Settings``.
+
+Bound to ``djdesk.core.settings.Settings``: the rates form has one row per provider in
+``DEFAULT_RATES``, the TTL table edits ``Settings.ttl``, and ``result_settings`` builds a new
+validated ``Settings`` (a bad value becomes an inline message, the dialog stays open). Keys and
+tokens go only through the ``AccountService``; the key field is masked and never read back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from djdesk.core.errors import DJDeskError
+from djdesk.core.i18n import _
+from djdesk.core.settings import DEFAULT_RATES, KEY_NOTATIONS, Settings
+from djdesk.gui import theme
+from djdesk.gui.services import AccountService
+from djdesk.gui.tasks import TaskRegistry
+
+_NOTATION_LABELS = {
+    "camelot": _("Camelot (8A)"),
+    "open_key": _("Open Key (1m)"),
+    "classic": _("Classic (Am)"),
+}
+DEFAULT_TTL_NAMESPACES = (
+    "deezer.track",
+    "deezer.playlist",
+    "musicbrainz.recording",
+    "lastfm.track_tags",
+    "reccobeats.features",
+    "spotify.playlist",
+)
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self,
+        settings: Settings,
+        accounts: AccountService,
+        tasks: TaskRegistry,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Settings"))
+        self.setObjectName("settingsDialog")
+        self._settings = settings
+        self._accounts = accounts
+        self._tasks = tasks
+        self._result: Settings | None = None
+        tabs = QTabWidget()
+        tabs.addTab(self._accounts_tab(), _("Accounts"))
+        tabs.addTab(self._general_tab(), _("General"))
+        tabs.addTab(self._rates_tab(), _("Rate limits"))
+        tabs.addTab(self._ttl_tab(), _("Cache lifetimes"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(tabs)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        self.resize(560, 460)
+
+    # --- tabs ------------------------------------------------------------------------------------
+
+    def _accounts_tab(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        spotify = QGroupBox(_("Spotify"))
+        sl = QHBoxLayout(spotify)
+        self.spotify_status = QLabel(self._accounts.spotify_status())
+        self.login_button = QPushButton(_("Log in with browser…"))
+        self.logout_button = QPushButton(_("Log out"))
+        self.login_button.clicked.connect(self._on_login)
+        self.logout_button.clicked.connect(self._on_logout)
+        sl.addWidget(self.spotify_status, 1)
+        sl.addWidget(self.login_button)
+        sl.addWidget(self.logout_button)
+        lastfm = QGroupBox(_("Last.fm"))
+        ll = QFormLayout(lastfm)
+        self.lastfm_key = QLineEdit()
+        self.lastfm_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.lastfm_key.setPlaceholderText(
+            _("a key is stored") if self._accounts.lastfm_key_set() else _("32-character API key")
+        )
+        self.save_key_button = QPushButton(_("Check and save key"))
+        self.clear_key_button = QPushButton(_("Remove key"))
+        self.save_key_button.clicked.connect(self._on_save_key)
+        self.clear_key_button.clicked.connect(self._on_clear_key)
+        self.key_message = QLabel()
+        self.key_message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.lastfm_key, 1)
+        row.addWidget(self.save_key_button)
+        row.addWidget(self.clear_key_button)
+        ll.addRow(_("API key"), row)
+        ll.addRow("", self.key_message)
+        note = QLabel(_("Keys and tokens are kept in your system keyring, never in a file."))
+        note.setWordWrap(True)
+        lay.addWidget(spotify)
+        lay.addWidget(lastfm)
+        lay.addWidget(note)
+        lay.addStretch(1)
+        self._refresh_accounts()
+        return page
+
+    def _general_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.notation = QComboBox()
+        for name in KEY_NOTATIONS:
+            self.notation.addItem(_NOTATION_LABELS.get(name, name), name)
+        self.notation.setCurrentIndex(max(0, self.notation.findData(self._settings.key_notation)))
+        self.bpm_min = QDoubleSpinBox()
+        self.bpm_max = QDoubleSpinBox()
+        for spin, value in (
+            (self.bpm_min, self._settings.bpm_min),
+            (self.bpm_max, self._settings.bpm_max),
+        ):
+            spin.setRange(20, 400)
+            spin.setDecimals(0)
+            spin.setValue(value)
+        bpm = QHBoxLayout()
+        bpm.addWidget(self.bpm_min)
+        bpm.addWidget(QLabel("–"))
+        bpm.addWidget(self.bpm_max)
+        self.demo = QCheckBox(_("Use the offline demo sandbox instead of the real services"))
+        self.demo.setChecked(self._settings.demo)
+        form.addRow(_("Key notation"), self.notation)
+        form.addRow(_("Fold tempos into BPM range"), bpm)
+        form.addRow(_("Demo mode"), self.demo)
+        form.addRow("", QLabel(_("Demo mode takes effect the next time DJDesk starts.")))
+        return page
+
+    def _rates_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.rates: dict[str, QDoubleSpinBox] = {}
+        for name in DEFAULT_RATES:
+            spin = QDoubleSpinBox()
+            spin.setRange(0.1, 100.0)
+            spin.setDecimals(1)
+            spin.setSuffix(_(" requests/s"))
+            spin.setValue(self._settings.rates.get(name, DEFAULT_RATES[name]))
+            self.rates[name] = spin
+            form.addRow(name, spin)
+        return page
+
+    def _ttl_tab(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        names = sorted(set(DEFAULT_TTL_NAMESPACES) | set(self._settings.ttl))
+        self.ttl_table = QTableWidget(len(names), 2)
+        self.ttl_table.setHorizontalHeaderLabels(
+            [_("Namespace"), _("Lifetime (days, empty = default)")]
+        )
+        self.ttl_table.verticalHeader().hide()
+        self.ttl_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for r, ns in enumerate(names):
+            name_item = QTableWidgetItem(ns)
+            name_item.setFlags(name_item.flags() & ~name_item.flags().ItemIsEditable)
+            seconds = self._settings.ttl.get(ns)
+            self.ttl_table.setItem(r, 0, name_item)
+            self.ttl_table.setItem(
+                r, 1, QTableWidgetItem("" if seconds is None else f"{seconds / 86400:g}")
+            )
+        lay.addWidget(self.ttl_table)
+        return page
+
+    # --- accounts --------------------------------------------------------------------------------
+
+    def _refresh_accounts(self) -> None:
+        status = self._accounts.spotify_status()
+        self.spotify_status.setText(status)
+        logged_in = not status.lower().startswith("not")
+        self.login_button.setEnabled(not logged_in)
+        self.logout_button.setEnabled(logged_in)
+        self.clear_key_button.setEnabled(self._accounts.lastfm_key_set())
+
+    def _on_login(self) -> None:
+        async def login() -> None:
+            try:
+                await self._accounts.spotify_login()
+            except DJDeskError as exc:
+                self.spotify_status.setText(f"{exc.message} {exc.hint}".strip())
+                return
+            self._refresh_accounts()
+
+        self.spotify_status.setText(_("Waiting for the browser…"))
+        self._tasks.start(login(), name="spotify login")
+
+    def _on_logout(self) -> None:
+        self._accounts.spotify_logout()
+        self._refresh_accounts()
+
+    def _on_save_key(self) -> None:
+        key = self.lastfm_key.text()
+
+        async def save() -> None:
+            try:
+                await self._accounts.set_lastfm_key(key)
+            except DJDeskError as exc:
+                self._key_message(f"{exc.message} {exc.hint}".strip(), "error")
+                return
+            self.lastfm_key.clear()
+            self.lastfm_key.setPlaceholderText(_("a key is stored"))
+            self._key_message(_("Key accepted and stored in the keyring."), "info")
+            self._refresh_accounts()
+
+        self._key_message(_("Checking the key with Last.fm…"), "info")
+        self._tasks.start(save(), name="lastfm key")
+
+    def _on_clear_key(self) -> None:
+        self._accounts.clear_lastfm_key()
+        self.lastfm_key.setPlaceholderText(_("32-character API key"))
+        self._key_message(_("Key removed."), "info")
+        self._refresh_accounts()
+
+    def _key_message(self, text: str, kind: str) -> None:
+        self.key_message.setStyleSheet(theme.banner_style(kind))
+        self.key_message.setText(text)
+
+    # --- result ----------------------------------------------------------------------------------
+
+    def build_settings(self) -> Settings:
+        ttl: dict[str, float] = {}
+        for r in range(self.ttl_table.rowCount()):
+            ns = self.ttl_table.item(r, 0).text()
+            item = self.ttl_table.item(r, 1)
+            text = item.text().strip() if item else ""
+            if text:
+                try:
+                    ttl[ns] = float(text) * 86400
+                except ValueError:
+                    raise DJDeskError(
+                        _("The lifetime for {ns} is not a number: {text!r}.").format(
+                            ns=ns, text=text
+                        ),
+                        hint=_("Enter a number of days, or leave it empty for the default."),
+                    ) from None
+        return replace(
+            self._settings,
+            key_notation=str(self.notation.currentData()),
+            bpm_min=self.bpm_min.value(),
+            bpm_max=self.bpm_max.value(),
+            demo=self.demo.isChecked(),
+            rates={**self._settings.rates, **{n: s.value() for n, s in self.rates.items()}},
+            ttl=ttl,
+        ).validate()
+
+    def _on_accept(self) -> None:
+        try:
+            self._result = self.build_settings()
+        except DJDeskError as exc:
+            self.message.setStyleSheet(theme.banner_style("error"))
+            self.message.setText(f"{exc.message} {exc.hint}".strip())
+            self.message.show()
+            return
+        self.accept()
+
+    def result_settings(self) -> Settings | None:
+        return self._result

@@ -1,0 +1,375 @@
+"""In-memory stand-ins for the engine: a library, a streaming enrichment run and accounts.
+
+Named ``Fake*`` on purpose: they back tests, screenshots, the benchmark and the window until the
+real engine is wired (then ``service_factory`` stops choosing them). The run publishes the same
+core events the orchestrator will (PlanReady, TrackEnriched, ProviderStats, BreakerChanged,
+JobStateChanged, LogMessage), so the bridge and the panels are exercised for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import logging
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from djdesk.core.errors import InputError, InvalidKeyError, UnsupportedLinkError
+from djdesk.core.events import (
+    BreakerChanged,
+    EventBus,
+    JobStateChanged,
+    LogMessage,
+    PlanReady,
+    ProviderStats,
+    TrackEnriched,
+)
+from djdesk.core.settings import DEFAULT_RATES
+from djdesk.gui import fake_catalog as catalog
+from djdesk.gui.fake_cache import FakeCacheBrowser
+from djdesk.gui.services import PlaylistInfo, Services, TrackDetails, TrackRow
+
+log = logging.getLogger(__name__)
+
+ENRICH_PROVIDERS = ("deezer", "musicbrainz", "lastfm", "reccobeats")
+_LINK = re.compile(
+    r"(?:open\.spotify\.com/(?:intl-\w+/)?(?P<sk>playlist|album)/(?P<sid>[A-Za-z0-9]{22})"
+    r"|spotify:(?P<sk2>playlist|album):(?P<sid2>[A-Za-z0-9]{22})"
+    r"|deezer\.com/(?:[a-z]{2}/)?(?P<dk>playlist|album)/(?P<did>\d+))"
+)
+
+
+def parse_link(text: str) -> str:
+    """A stable ``service:kind:id`` for a link; ``core.urls`` takes over when it exists."""
+    try:
+        from djdesk.core.urls import parse_link as core_parse  # type: ignore[import-not-found]
+    except ImportError:
+        core_parse = None
+    if core_parse is not None:
+        return str(core_parse(text).uri)
+    text = text.strip()
+    m = _LINK.search(text)
+    if not text or m is None:
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        raise UnsupportedLinkError(f"“{shown}” is not a Spotify or Deezer playlist link.")
+    if m.group("did"):
+        return f"deezer:{m.group('dk')}:{m.group('did')}"
+    kind, ident = (
+        (m.group("sk"), m.group("sid")) if m.group("sid") else (m.group("sk2"), m.group("sid2"))
+    )
+    return f"spotify:{kind}:{ident}"
+
+
+class FakeEngine:
+    """LibraryView + EnrichmentControl over dicts. ``step_s`` paces the simulated run."""
+
+    def __init__(
+        self, *, seed: int = 7, step_s: float = 0.03, batch: int = 4, cache: FakeCacheBrowser
+    ) -> None:
+        self.seed = seed
+        self.step_s = step_s
+        self.batch = batch
+        self.cache = cache
+        self._events = EventBus()
+        self._playlists: dict[str, PlaylistInfo] = {}
+        self._tracks: dict[str, list[int]] = {}
+        self._rows: dict[int, TrackRow] = {}
+        self._tags: dict[int, tuple[str, ...]] = {}
+        self._pins: dict[int, tuple[str, str]] = {}
+        self._next_id = 1
+        self._resume = asyncio.Event()
+        self._resume.set()
+        self._runs: dict[str, asyncio.Task[None]] = {}
+
+    # --- LibraryView -----------------------------------------------------------------------------
+
+    @property
+    def events(self) -> EventBus:
+        return self._events
+
+    def playlists(self) -> list[PlaylistInfo]:
+        return list(self._playlists.values())
+
+    def track_ids(self, playlist_id: str) -> list[int]:
+        return list(self._tracks.get(playlist_id, ()))
+
+    def rows(self, ids: Sequence[int]) -> dict[int, TrackRow]:
+        return {i: self._rows[i] for i in ids if i in self._rows}
+
+    def details(self, track_id: int) -> TrackDetails | None:
+        row = self._rows.get(track_id)
+        if row is None:
+            return None
+        enriched = row.state != "pending"
+        cands = catalog.candidates(self.seed, row) if enriched else ()
+        pin = self._pins.get(track_id)
+        if pin:
+            cands = tuple(
+                replace(c, pinned=(c.provider, c.id) == pin, chosen=(c.provider, c.id) == pin)
+                if c.provider == pin[0]
+                else c
+                for c in cands
+            )
+        return TrackDetails(
+            row=row,
+            tags=self._tags.get(track_id, ()),
+            similar=catalog.similar(self.seed, track_id) if enriched else (),
+            artist_info=catalog.artist_info(self.seed, row) if enriched else "",
+            candidates=cands,
+        )
+
+    # --- EnrichmentControl -----------------------------------------------------------------------
+
+    async def import_link(self, text: str) -> str:
+        ref = parse_link(text)
+        if ref in self._playlists:
+            return ref
+        name, owner, count = catalog.playlist_meta(self.seed, ref)
+        self.add_playlist(ref, name, owner, catalog.make_tracks(self.seed, ref, count, 0), text)
+        await asyncio.sleep(0)
+        return ref
+
+    async def import_csv(self, path: Path) -> str:
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as fh:
+                records = list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise InputError(f"Could not read {path.name}: {exc}.") from None
+        if not records or "Track Name" not in records[0]:
+            raise UnsupportedLinkError(f"{path.name} is not an Exportify playlist CSV.")
+        rows = [
+            TrackRow(
+                id=0,
+                position=i + 1,
+                title=r.get("Track Name", ""),
+                artists=r.get("Artist Name(s)", ""),
+                album=r.get("Album Name", ""),
+                duration_s=_ms(r.get("Track Duration (ms)", "")),
+            )
+            for i, r in enumerate(records)
+        ]
+        ref = f"csv:file:{path.name}"
+        self.add_playlist(ref, path.stem, "CSV file", rows, str(path))
+        await asyncio.sleep(0)
+        return ref
+
+    def add_playlist(
+        self, ref: str, name: str, owner: str, rows: list[TrackRow], source: str
+    ) -> None:
+        ids = []
+        for row in rows:
+            tid = self._next_id
+            self._next_id += 1
+            self._rows[tid] = replace(row, id=tid)
+            ids.append(tid)
+        self._tracks[ref] = ids
+        self._playlists[ref] = PlaylistInfo(ref, name, owner, len(ids), "imported", source)
+        self._log(logging.INFO, f"Imported “{name}” ({len(ids)} tracks)", "importer")
+
+    def remove(self, playlist_id: str) -> None:
+        task = self._runs.pop(playlist_id, None)
+        if task:
+            task.cancel()
+        self._playlists.pop(playlist_id, None)
+        for tid in self._tracks.pop(playlist_id, ()):
+            self._rows.pop(tid, None)
+
+    def pause(self) -> None:
+        self._resume.clear()
+        self._log(logging.INFO, "Paused", "engine")
+
+    def resume(self) -> None:
+        self._resume.set()
+        self._log(logging.INFO, "Resumed", "engine")
+
+    @property
+    def paused(self) -> bool:
+        return not self._resume.is_set()
+
+    def cancel(self) -> None:
+        for task in self._runs.values():
+            task.cancel()
+
+    async def pin(self, track_id: int, provider: str, candidate_id: str) -> None:
+        self._pins[track_id] = (provider, candidate_id)
+        self._log(logging.INFO, f"Pinned {provider} match {candidate_id} for track {track_id}")
+        self._events.publish(TrackEnriched("pin", track_id, (), self._rows[track_id].state))
+        await asyncio.sleep(0)
+
+    async def aclose(self) -> None:
+        tasks = list(self._runs.values())
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def enrich(self, playlist_id: str) -> None:
+        """Run until done; a second call for the same playlist waits on the first run."""
+        task = self._runs.get(playlist_id)
+        if task is None or task.done():
+            task = asyncio.ensure_future(self._run(playlist_id))
+            self._runs[playlist_id] = task
+        await asyncio.shield(task)
+
+    async def _run(self, playlist_id: str) -> None:
+        ids = self._tracks[playlist_id]
+        todo = [i for i in ids if self._rows[i].state in ("pending", "enriching")]
+        total, done = len(ids), len(ids) - len(todo)
+        stats = {p: _Stats(p) for p in ENRICH_PROVIDERS}
+        self._set_state(playlist_id, "running", done, total)
+        self._events.publish(
+            PlanReady(
+                playlist_id,
+                calls_needed={p: len(todo) for p in ENRICH_PROVIDERS},
+                cache_hits={p: total - len(todo) for p in ENRICH_PROVIDERS},
+                estimated_s=len(todo) / 4.5,
+            )
+        )
+        for s in stats.values():
+            s.total = len(todo)
+        try:
+            for start in range(0, len(todo), self.batch):
+                await self._resume.wait()
+                chunk = todo[start : start + self.batch]
+                for tid in chunk:
+                    self._enrich_one(playlist_id, tid, stats)
+                done += len(chunk)
+                self._breaker_script(stats, done / max(total, 1))
+                for s in stats.values():
+                    self._events.publish(s.snapshot())
+                self._set_state(playlist_id, "running", done, total)
+                await asyncio.sleep(self.step_s)
+        except asyncio.CancelledError:
+            self._set_state(playlist_id, "cancelled", done, total, "resumable")
+            self._log(logging.WARNING, f"Run cancelled at {done}/{total}; resumable", "engine")
+            raise
+        self._set_state(playlist_id, "done", done, total)
+        self._log(logging.INFO, f"Enrichment finished: {done}/{total} tracks", "engine")
+
+    def _enrich_one(self, playlist_id: str, tid: int, stats: dict[str, _Stats]) -> None:
+        row = self._rows[tid]
+        fields, state, tags = catalog.enrichment(self.seed, row, time.time())
+        self._rows[tid] = replace(row, fields=fields, state=state)
+        self._tags[tid] = tags
+        for name, s in stats.items():
+            s.record(tid, hit=(tid * 7 + len(name)) % 5 == 0, ok=state != "not_found")
+        self.cache.record_track(tid, row.title, fields)
+        self._events.publish(TrackEnriched(playlist_id, tid, tuple(fields), state))
+        if state == "not_found":
+            self._log(logging.WARNING, f"No match for “{row.title}” by {row.artists}", "deezer")
+
+    def _breaker_script(self, stats: dict[str, _Stats], frac: float) -> None:
+        """Walk musicbrainz's breaker open → half-open → closed so the panel shows every state."""
+        s = stats["musicbrainz"]
+        want = "open" if 0.3 <= frac < 0.5 else "half_open" if 0.5 <= frac < 0.6 else "closed"
+        if want != s.breaker:
+            self._events.publish(BreakerChanged("musicbrainz", s.breaker, want))
+            level = logging.WARNING if want == "open" else logging.INFO
+            self._log(level, f"musicbrainz breaker {s.breaker} → {want}", "net")
+            s.breaker = want
+
+    def _set_state(self, pid: str, state: str, done: int, total: int, detail: str = "") -> None:
+        info = self._playlists.get(pid)
+        if info is not None:
+            self._playlists[pid] = replace(info, state=state)
+        self._events.publish(JobStateChanged(pid, state, done, total, detail))
+
+    def _log(self, level: int, message: str, source: str = "") -> None:
+        self._events.publish(LogMessage(level, message, source))
+
+
+class _Stats:
+    """Running counters for one fake provider, published as ``ProviderStats`` snapshots."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+        self.total = 0
+        self.calls = self.ok = self.failed = self.hits = self.coalesced = 0
+        self.retries = self.limited = 0
+        self.breaker = "closed"
+        self.started = time.monotonic()
+
+    def record(self, tid: int, *, hit: bool, ok: bool) -> None:
+        if hit:
+            self.hits += 1
+            return
+        self.calls += 1
+        self.ok += ok
+        self.failed += not ok
+        self.coalesced += tid % 11 == 0
+        self.retries += tid % 17 == 0
+        self.limited += self.provider == "lastfm" and tid % 29 == 0
+
+    def snapshot(self) -> ProviderStats:
+        elapsed = max(time.monotonic() - self.started, 1e-3)
+        limit = DEFAULT_RATES.get(self.provider, 5.0)
+        return ProviderStats(
+            provider=self.provider,
+            calls=self.calls,
+            successes=self.ok,
+            failures=self.failed,
+            retries=self.retries,
+            rate_limited=self.limited,
+            coalesced=self.coalesced,
+            cache_hits=self.hits,
+            pending=max(self.total - self.calls - self.hits, 0),
+            rate=min(self.calls / elapsed, limit),
+            rate_limit=limit,
+            breaker=self.breaker,
+            budget_left=max(2000 - self.calls, 0),
+            latency_p50_ms=40.0 + 10 * len(self.provider),
+            latency_p95_ms=120.0 + 25 * len(self.provider),
+        )
+
+
+class FakeAccounts:
+    """AccountService without a keyring or browser; ``bad-key`` is the key that fails."""
+
+    def __init__(self) -> None:
+        self._spotify = False
+        self._lastfm = False
+
+    def spotify_status(self) -> str:
+        return "Logged in as demo-user" if self._spotify else "Not logged in"
+
+    async def spotify_login(self) -> None:
+        await asyncio.sleep(0)
+        self._spotify = True
+
+    def spotify_logout(self) -> None:
+        self._spotify = False
+
+    def lastfm_key_set(self) -> bool:
+        return self._lastfm
+
+    async def set_lastfm_key(self, key: str) -> None:
+        await asyncio.sleep(0)
+        if len(key.strip()) != 32 or not key.strip().isalnum():
+            raise InvalidKeyError(
+                "Last.fm did not accept that API key (it should be 32 letters and digits)."
+            )
+        self._lastfm = True
+
+    def clear_lastfm_key(self) -> None:
+        self._lastfm = False
+
+
+def _ms(text: str) -> float | None:
+    try:
+        return int(text) / 1000
+    except ValueError:
+        return None
+
+
+def fake_services(*, seed: int = 7, step_s: float = 0.03, cache_entries: int = 1500) -> Services:
+    """The whole fake bundle, one engine shared by library and control."""
+    cache = FakeCacheBrowser(seed=seed, entries=cache_entries)
+    engine = FakeEngine(seed=seed, step_s=step_s, cache=cache)
+    return Services(
+        library=engine, control=engine, cache=cache, accounts=FakeAccounts(), preview=True
+    )

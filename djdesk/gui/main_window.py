@@ -1,0 +1,397 @@
+"""MainWindow: layout, menus and shortcuts, drop/paste target, saved state and clean close.
+
+Layout: a tab per big view (Library, Cache) and the enrichment progress panel as a bottom dock,
+so a DJ can watch a run from either tab. The window holds no logic of its own beyond wiring:
+panels get the narrow services they need, the bridge feeds them coalesced core events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from djdesk import APP_NAME, __version__
+from djdesk.core import settings as settings_mod
+from djdesk.core.errors import DJDeskError
+from djdesk.core.i18n import _
+from djdesk.core.paths import Paths, default_paths
+from djdesk.gui import theme
+from djdesk.gui.bridge import EngineBridge
+from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
+from djdesk.gui.playlists import links
+from djdesk.gui.playlists.panel import PlaylistBrowserPanel
+from djdesk.gui.progress.panel import EnrichmentProgressPanel
+from djdesk.gui.services import Services
+from djdesk.gui.tasks import TaskRegistry
+from djdesk.gui.ui_state import STATE_VERSION, UiState
+
+log = logging.getLogger(__name__)
+SHUTDOWN_BUDGET_S = 2.5
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()  # emitted once, after the engine stopped and the window really closed
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        settings: settings_mod.Settings | None = None,
+        paths: Paths | None = None,
+        demo: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.paths = paths or default_paths()
+        self.settings = settings or settings_mod.Settings()
+        self.demo = demo
+        self.tasks = TaskRegistry(on_error=self.report_error)
+        self.bridge = EngineBridge(services.control.events, self)
+        self.ui_state = UiState(self.paths)
+        self._closing = False
+        self._closed = False
+        self._shutdown_task: asyncio.Task[None] | None = None
+
+        title = f"{APP_NAME} — " + _("Demo mode — offline sandbox") if demo else APP_NAME
+        self.setWindowTitle(title)
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+
+        self.playlists = PlaylistBrowserPanel(services, self.tasks)
+        self.cache = CacheInspectorPanel(services.cache)
+        self.progress = EnrichmentProgressPanel(services.control)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.playlists, _("Library"))
+        self.tabs.addTab(self.cache, _("Cache"))
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        if demo:
+            self.banner.setText(
+                _(
+                    "Demo mode — offline sandbox. Every provider is simulated on this computer; "
+                    "no account or network needed. Try: {link}"
+                ).format(link="https://www.deezer.com/playlist/908622995")
+            )
+            self.banner.setStyleSheet(theme.banner_style("demo"))
+            self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        elif services.preview:
+            self.banner.setText(
+                _("Preview: the enrichment engine is not connected yet, so data here is made up.")
+            )
+            self.banner.setStyleSheet(theme.banner_style("info"))
+        self.banner.setVisible(bool(self.banner.text()))
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(6, 6, 6, 0)
+        cl.setSpacing(4)
+        cl.addWidget(self.banner)
+        cl.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.progress_dock = QDockWidget(_("Enrichment"), self)
+        self.progress_dock.setObjectName("progressDock")
+        self.progress_dock.setWidget(self.progress)
+        self.progress_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.progress_dock)
+        self.resizeDocks([self.progress_dock], [230], Qt.Orientation.Vertical)
+
+        self._connect_bridge()
+        self._build_menus()
+        self.playlists.set_key_notation(self.settings.key_notation)
+        self.statusBar().showMessage(
+            _("Ready. Drop a playlist link anywhere on this window."), 8000
+        )
+        self.resize(1280, 800)
+        self.restore_state()
+
+    # --- wiring ----------------------------------------------------------------------------------
+
+    def _connect_bridge(self) -> None:
+        b = self.bridge
+        b.tracks_changed.connect(self.playlists.on_tracks_changed)
+        b.job_state_changed.connect(self.playlists.playlist_model.on_job_state)
+        b.job_state_changed.connect(self.progress.on_job_state)
+        b.provider_stats_changed.connect(self.progress.stats_model.on_stats)
+        b.plan_ready.connect(self.progress.stats_model.on_plan)
+        b.breaker_changed.connect(self.progress.stats_model.on_breaker)
+        b.log_messages.connect(self.progress.on_log)
+        b.job_state_changed.connect(self._on_job_state)
+
+    def _on_job_state(self, event: object) -> None:
+        if (
+            getattr(event, "state", "") in ("done", "cancelled")
+            and self.tabs.currentWidget() is self.cache
+        ):
+            self.cache.refresh()
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.cache:
+            self.cache.refresh()
+
+    def _action(
+        self, menu: object, text: str, shortcut: str | QKeySequence.StandardKey, slot: object
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        f = bar.addMenu(_("&File"))
+        self.add_action = self._action(f, _("Add playlist link…"), "Ctrl+L", self.focus_add_field)
+        self.paste_action = self._action(
+            f, _("Paste playlist link"), QKeySequence.StandardKey.Paste, self.paste
+        )
+        self.open_csv_action = self._action(f, _("Import Exportify CSV…"), "Ctrl+O", self.open_csv)
+        f.addSeparator()
+        self.settings_action = self._action(f, _("Settings…"), "Ctrl+,", self.open_settings)
+        f.addSeparator()
+        self.quit_action = self._action(f, _("Quit"), "Ctrl+Q", self.close)
+
+        p = bar.addMenu(_("&Playlist"))
+        self._action(p, _("Re-enrich playlist"), "Ctrl+R", self.playlists.reenrich_current)
+        self._action(p, _("Remove playlist"), "Ctrl+Shift+Backspace", self.playlists.remove_current)
+        p.addSeparator()
+        self.pause_action = self._action(
+            p, _("Pause / resume enrichment"), "Ctrl+P", self.progress.toggle_pause
+        )
+        self.stop_action = self._action(p, _("Stop enrichment"), "Ctrl+.", self.progress.cancel)
+        p.addSeparator()
+        self._action(p, _("Filter tracks"), "Ctrl+F", self.focus_filter)
+
+        v = bar.addMenu(_("&View"))
+        self._action(v, _("Library"), "Ctrl+1", lambda: self.tabs.setCurrentWidget(self.playlists))
+        self._action(
+            v, _("Cache inspector"), "Ctrl+2", lambda: self.tabs.setCurrentWidget(self.cache)
+        )
+        toggle = self.progress_dock.toggleViewAction()
+        toggle.setText(_("Enrichment panel"))
+        toggle.setShortcut(QKeySequence("Ctrl+3"))
+        v.addAction(toggle)
+        v.addSeparator()
+        keys = v.addMenu(_("Key notation"))
+        group = QActionGroup(self)
+        self.notation_actions: dict[str, QAction] = {}
+        for i, (name, label) in enumerate(
+            (
+                ("camelot", _("Camelot (8A)")),
+                ("open_key", _("Open Key (1m)")),
+                ("classic", _("Classic (Am)")),
+            )
+        ):
+            act = self._action(
+                keys,
+                label,
+                f"Ctrl+Shift+{i + 1}",
+                lambda _c=False, n=name: self.set_key_notation(n),
+            )
+            act.setCheckable(True)
+            act.setChecked(name == self.settings.key_notation)
+            group.addAction(act)
+            self.notation_actions[name] = act
+
+        c = bar.addMenu(_("&Cache"))
+        self._action(c, _("Refresh"), "F5", self.cache.refresh)
+        self._action(c, _("Delete entry"), "Ctrl+Delete", self.cache.delete_selected)
+        self._action(c, _("Expire entry now"), "Ctrl+E", self.cache.expire_selected)
+        self._action(c, _("Purge namespace…"), "Ctrl+Shift+Delete", self.cache.purge_namespace)
+        self._action(c, _("Bump namespace version…"), "Ctrl+Shift+B", self.cache.bump_namespace)
+        c.addSeparator()
+        self._action(c, _("Vacuum"), "Ctrl+Shift+V", self.cache.vacuum)
+        self._action(c, _("Export…"), "Ctrl+Shift+E", self.cache.export)
+        self._action(c, _("Import…"), "Ctrl+Shift+I", self.cache.import_)
+
+        h = bar.addMenu(_("&Help"))
+        self._action(h, _("About DJDesk"), "F1", self.about)
+
+    # --- input -----------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if links.accepts(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        event.acceptProposedAction()  # type: ignore[attr-defined]
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self.handle_mime(event.mimeData()):
+            event.acceptProposedAction()
+
+    def handle_mime(self, mime: QMimeData) -> bool:
+        self.tabs.setCurrentWidget(self.playlists)
+        return self.playlists.handle_mime(mime)
+
+    def paste(self) -> None:
+        """Ctrl+V anywhere: text fields paste as usual, elsewhere the clipboard is imported."""
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.paste()
+            return
+        mime = QApplication.clipboard().mimeData()
+        if mime is not None:
+            self.handle_mime(mime)
+
+    def focus_add_field(self) -> None:
+        self.tabs.setCurrentWidget(self.playlists)
+        self.playlists.add_field.setFocus()
+        self.playlists.add_field.selectAll()
+
+    def focus_filter(self) -> None:
+        self.tabs.setCurrentWidget(self.playlists)
+        self.playlists.filter_bar.text.setFocus()
+
+    def open_csv(self) -> None:
+        name, _f = QFileDialog.getOpenFileName(
+            self, _("Import Exportify CSV"), "", _("CSV files (*.csv)")
+        )
+        if name:
+            self.playlists.handle_dropped(links.Dropped(files=(Path(name),)))
+
+    def set_key_notation(self, notation: str) -> None:
+        self.settings = replace(self.settings, key_notation=notation)
+        self.playlists.set_key_notation(notation)
+        self.notation_actions[notation].setChecked(True)
+        with contextlib.suppress(DJDeskError, OSError):
+            settings_mod.save(self.settings, self.paths.settings_file)
+
+    def open_settings(self) -> None:
+        from djdesk.gui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.services.accounts, self.tasks, self)
+        if dialog.exec():
+            new = dialog.result_settings()
+            if new is not None:
+                try:
+                    settings_mod.save(new, self.paths.settings_file)
+                except (DJDeskError, OSError) as exc:
+                    self.report_error(exc)
+                    return
+                self.settings = new
+                self.set_key_notation(new.key_notation)
+                self.statusBar().showMessage(_("Settings saved."), 5000)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About DJDesk"),
+            _("DJDesk {v}\nImport playlists and enrich every track for DJs.").format(v=__version__),
+        )
+
+    def report_error(self, exc: BaseException) -> None:
+        """Errors from tasks and slots: a status line, never a crash."""
+        if isinstance(exc, DJDeskError):
+            text = f"{exc.message} {exc.hint}".strip()
+        else:
+            log.error("unexpected error", exc_info=exc)
+            text = _("Something went wrong: {err}").format(err=exc)
+        self.statusBar().showMessage(text, 15000)
+
+    # --- state -----------------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        st = self.ui_state
+        if (geometry := st.load_bytes("window/geometry")) is not None:
+            self.restoreGeometry(geometry)
+        if (state := st.load_bytes("window/state")) is not None:
+            self.restoreState(state, STATE_VERSION)
+        for key, splitter in self._splitters().items():
+            if (data := st.load_bytes(f"splitter/{key}")) is not None:
+                splitter.restoreState(data)
+        if (header := st.load_bytes("tracks/header")) is not None:
+            self.playlists.table.horizontalHeader().restoreState(header)
+        tab = st.value("window/tab", 0)
+        with contextlib.suppress(TypeError, ValueError):
+            self.tabs.setCurrentIndex(int(tab))  # type: ignore[arg-type]
+
+    def save_state(self) -> None:
+        st = self.ui_state
+        st.save_bytes("window/geometry", self.saveGeometry())
+        st.save_bytes("window/state", self.saveState(STATE_VERSION))
+        for key, splitter in self._splitters().items():
+            st.save_bytes(f"splitter/{key}", splitter.saveState())
+        st.save_bytes("tracks/header", self.playlists.table.horizontalHeader().saveState())
+        st.set_value("window/tab", self.tabs.currentIndex())
+        st.sync()
+
+    def _splitters(self) -> dict[str, object]:
+        return {
+            "playlists": self.playlists.splitter,
+            "progress": self.progress.splitter,
+            "cache": self.cache.splitter,
+        }
+
+    # --- closing ---------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the run (resumable), cancel every task, then really close; bounded to < 3 s."""
+        if self._closed:
+            event.accept()
+            return
+        event.ignore()
+        if self._closing:
+            return
+        self._closing = True
+        self.save_state()
+        self.statusBar().showMessage(_("Stopping… finished work is kept."))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a plain Qt test): nothing async can be pending
+            self._finish_close()
+            return
+        self._shutdown_task = asyncio.ensure_future(self.shutdown())
+
+    async def shutdown(self) -> None:
+        try:
+            self.services.control.cancel()
+            await self.tasks.cancel_all(grace_s=SHUTDOWN_BUDGET_S * 0.6)
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self.services.control.aclose(), SHUTDOWN_BUDGET_S * 0.4)
+        finally:
+            self._finish_close()
+
+    def _finish_close(self) -> None:
+        self.bridge.detach()
+        self._closed = True
+        self.close()
+        self.closed.emit()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed

@@ -1,0 +1,98 @@
+"""The track table's columns: what each shows, how it formats, and the raw value it sorts on.
+
+Kept apart from the model so the filter, the sort and the details pane agree on one definition.
+Key notation conversion lives here too until ``core.dj.keys`` exists (then it should move there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from djdesk.core.i18n import N_
+from djdesk.gui.services import TrackRow
+
+_CLASSIC_MAJOR = ("B", "F♯", "D♭", "A♭", "E♭", "B♭", "F", "C", "G", "D", "A", "E")
+_CLASSIC_MINOR = ("A♭m", "E♭m", "B♭m", "Fm", "Cm", "Gm", "Dm", "Am", "Em", "Bm", "F♯m", "D♭m")
+
+
+def format_key(camelot: str, notation: str) -> str:
+    """``camelot`` is like ``8A``; returns it in ``camelot``, ``open_key`` or ``classic``."""
+    try:
+        number, letter = int(camelot[:-1]), camelot[-1].upper()
+    except (ValueError, IndexError):
+        return camelot
+    if not 1 <= number <= 12 or letter not in "AB":
+        return camelot
+    if notation == "open_key":
+        return f"{(number - 8) % 12 + 1}{'m' if letter == 'A' else 'd'}"
+    if notation == "classic":
+        return (_CLASSIC_MINOR if letter == "A" else _CLASSIC_MAJOR)[number - 1]
+    return f"{number}{letter}"
+
+
+def camelot_sort_key(camelot: str) -> tuple[int, str]:
+    try:
+        return int(camelot[:-1]), camelot[-1]
+    except (ValueError, IndexError):
+        return 99, camelot
+
+
+def _duration(seconds: Any) -> str:
+    s = int(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """``field`` names a ``TrackRow`` attribute or an enriched field in ``TrackRow.fields``."""
+
+    field: str
+    header: str
+    width: int
+    numeric: bool = False
+    enriched: bool = False
+    fmt: Callable[[Any], str] = str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("position", N_("#"), 44, numeric=True),
+    Column("title", N_("Title"), 220),
+    Column("artists", N_("Artists"), 160),
+    Column("album", N_("Album"), 130),
+    Column("duration_s", N_("Time"), 52, numeric=True, fmt=_duration),
+    Column("bpm", N_("BPM"), 56, numeric=True, enriched=True, fmt=lambda v: f"{v:.1f}"),
+    Column("key", N_("Key"), 48, enriched=True),
+    Column("energy", N_("Energy"), 58, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
+    Column("danceability", N_("Dance"), 58, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
+    Column("valence", N_("Valence"), 60, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
+    Column("gain", N_("Gain dB"), 64, numeric=True, enriched=True, fmt=lambda v: f"{v:+.1f}"),
+    Column("popularity", N_("Pop."), 48, numeric=True, enriched=True),
+    Column("year", N_("Year"), 50, numeric=True, enriched=True),
+    Column("genres", N_("Genres / tags"), 160, enriched=True),
+    Column("listeners", N_("Listeners"), 84, numeric=True, enriched=True, fmt=lambda v: f"{v:,}"),
+    Column("state", N_("State"), 76),
+)
+
+COLUMN_INDEX: dict[str, int] = {c.field: i for i, c in enumerate(COLUMNS)}
+
+
+def raw_value(row: TrackRow, column: Column) -> Any:
+    """The plain value a column sorts and filters on (``None`` when not known yet)."""
+    if column.enriched:
+        fv = row.fields.get(column.field)
+        return None if fv is None else fv.value
+    return getattr(row, column.field)
+
+
+def sort_value(row: TrackRow, column: Column) -> tuple[int, Any]:
+    """Unknown values sort last whatever the direction's primary order."""
+    value = raw_value(row, column)
+    if value is None or value == "":
+        return (1, 0)
+    if column.field == "key":
+        return (0, camelot_sort_key(value))
+    if isinstance(value, str):
+        return (0, value.casefold())
+    return (0, value)

@@ -1,0 +1,128 @@
+"""The row of filter controls above the track table; emits one ``TrackFilter`` value.
+
+Text changes are debounced (150 ms) so typing in a 10,000-row playlist stays fluid. A spin box
+at its minimum shows "any" and means "no bound".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from djdesk.core.i18n import _
+from djdesk.gui.playlists.columns import format_key
+from djdesk.gui.playlists.track_filter import TrackFilter
+
+_ALL_KEYS = [f"{n}{letter}" for n in range(1, 13) for letter in "AB"]
+
+
+def compatible_keys(camelot: str) -> frozenset[str]:
+    """Same key, ±1 on the wheel, and the relative major/minor (harmonic mixing)."""
+    n, letter = int(camelot[:-1]), camelot[-1]
+    other = "B" if letter == "A" else "A"
+    return frozenset(
+        {camelot, f"{(n % 12) + 1}{letter}", f"{((n - 2) % 12) + 1}{letter}", f"{n}{other}"}
+    )
+
+
+def _range_spin(low: float, high: float, step: float, decimals: int) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(low - step, high)
+    spin.setSingleStep(step)
+    spin.setDecimals(decimals)
+    spin.setSpecialValueText(_("any"))
+    spin.setValue(low - step)
+    spin.setKeyboardTracking(False)
+    spin.setMinimumWidth(64)
+    return spin
+
+
+def _bound(spin: QDoubleSpinBox | QSpinBox) -> float | None:
+    return None if spin.value() == spin.minimum() else float(spin.value())
+
+
+class TrackFilterBar(QWidget):
+    filter_changed = Signal(object)  # TrackFilter
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(_("Filter title, artist, album, tags…"))
+        self.text.setClearButtonEnabled(True)
+        self.bpm_min = _range_spin(60, 200, 1, 0)
+        self.bpm_max = _range_spin(60, 200, 1, 0)
+        self.energy_min = _range_spin(0, 1, 0.05, 2)
+        self.energy_max = _range_spin(0, 1, 0.05, 2)
+        self.year_min = _range_spin(1950, 2030, 1, 0)
+        self.year_max = _range_spin(1950, 2030, 1, 0)
+        self.key = QComboBox()
+        self.compatible = QCheckBox(_("compatible"))
+        self.compatible.setToolTip(_("Also show keys that mix harmonically with the chosen key"))
+        self.set_key_notation("camelot")
+        lay.addWidget(self.text, 3)
+        for label, low, high in (
+            (_("BPM"), self.bpm_min, self.bpm_max),
+            (_("Energy"), self.energy_min, self.energy_max),
+            (_("Year"), self.year_min, self.year_max),
+        ):
+            lay.addWidget(QLabel(label))
+            lay.addWidget(low)
+            lay.addWidget(QLabel("–"))
+            lay.addWidget(high)
+        lay.addWidget(QLabel(_("Key")))
+        lay.addWidget(self.key)
+        lay.addWidget(self.compatible)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self._emit)
+        self.text.textChanged.connect(self._debounce.start)
+        for spin in (
+            self.bpm_min,
+            self.bpm_max,
+            self.energy_min,
+            self.energy_max,
+            self.year_min,
+            self.year_max,
+        ):
+            spin.valueChanged.connect(self._emit)
+        self.key.currentIndexChanged.connect(self._emit)
+        self.compatible.toggled.connect(self._emit)
+
+    def set_key_notation(self, notation: str) -> None:
+        current = self.key.currentData()
+        self.key.blockSignals(True)
+        self.key.clear()
+        self.key.addItem(_("all"), None)
+        for code in _ALL_KEYS:
+            self.key.addItem(format_key(code, notation), code)
+        self.key.setCurrentIndex(max(0, self.key.findData(current)))
+        self.key.blockSignals(False)
+
+    def current(self) -> TrackFilter:
+        code = self.key.currentData()
+        keys: frozenset[str] = frozenset()
+        if code:
+            keys = compatible_keys(code) if self.compatible.isChecked() else frozenset({code})
+        return TrackFilter(
+            text=self.text.text(),
+            bpm=(_bound(self.bpm_min), _bound(self.bpm_max)),
+            energy=(_bound(self.energy_min), _bound(self.energy_max)),
+            year=(_bound(self.year_min), _bound(self.year_max)),
+            keys=keys,
+        )
+
+    def _emit(self) -> None:
+        self._debounce.stop()
+        self.filter_changed.emit(self.current())

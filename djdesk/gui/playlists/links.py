@@ -1,0 +1,56 @@
+"""What a drop or a paste carries: playlist links (text or ``text/uri-list``) or CSV files.
+
+Browsers drop ``text/uri-list`` plus ``text/plain``; the Spotify desktop app drops
+``text/plain`` with one ``https://open.spotify.com/...`` line per item; file managers drop
+``file://`` URLs. We accept all three and leave judging the link to the import service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    links: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.links or self.files)
+
+
+def from_text(text: str) -> Dropped:
+    links: list[str] = []
+    files: list[Path] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):  # uri-list comments
+            continue
+        if line.startswith("file://"):
+            from PySide6.QtCore import QUrl
+
+            files.append(Path(QUrl(line).toLocalFile()))
+        else:
+            links.append(line)
+    return Dropped(tuple(dict.fromkeys(links)), tuple(dict.fromkeys(files)))
+
+
+def from_mime(mime: QMimeData) -> Dropped:
+    links: list[str] = []
+    files: list[Path] = []
+    if mime.hasUrls():
+        for url in mime.urls():
+            if url.isLocalFile():
+                files.append(Path(url.toLocalFile()))
+            elif url.isValid():
+                links.append(url.toString())
+    if not links and not files and mime.hasText():
+        return from_text(mime.text())
+    return Dropped(tuple(dict.fromkeys(links)), tuple(dict.fromkeys(files)))
+
+
+def accepts(mime: QMimeData) -> bool:
+    return mime.hasUrls() or mime.hasText()

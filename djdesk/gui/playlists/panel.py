@@ -1,0 +1,322 @@
+"""PlaylistBrowserPanel: add/drop/paste links, the playlist list, the track table and details.
+
+Imports and enrichment runs are started through the ``EnrichmentControl`` service as tasks in
+the window's ``TaskRegistry``; a bad link never raises out of a slot, it becomes an inline
+message saying what was wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from djdesk.core.errors import DJDeskError
+from djdesk.core.i18n import _
+from djdesk.gui import theme
+from djdesk.gui.playlists import links
+from djdesk.gui.playlists.columns import COLUMNS
+from djdesk.gui.playlists.details import TrackDetailsPane
+from djdesk.gui.playlists.filter_bar import TrackFilterBar
+from djdesk.gui.playlists.playlist_model import PlaylistIdRole, PlaylistListModel
+from djdesk.gui.playlists.track_filter import TrackFilter
+from djdesk.gui.playlists.track_model import TrackIdRole, TrackTableModel
+from djdesk.gui.services import Services
+from djdesk.gui.tasks import TaskRegistry
+
+log = logging.getLogger(__name__)
+
+DEMO_LINKS = (
+    "https://www.deezer.com/playlist/908622995",
+    "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M",
+)
+ROW_HEIGHT = 22
+
+
+class PlaylistBrowserPanel(QWidget):
+    playlist_imported = Signal(str)
+    import_failed = Signal(str)  # the message shown
+
+    def __init__(self, services: Services, tasks: TaskRegistry, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._services = services
+        self._tasks = tasks
+        self.playlist_model = PlaylistListModel(services.library, self)
+        self.track_model = TrackTableModel(services.library, parent=self)
+
+        # left: add field, message, playlists, buttons
+        self.add_field = QLineEdit()
+        self.add_field.setPlaceholderText(_("Paste a Spotify or Deezer playlist link…"))
+        self.add_field.setClearButtonEnabled(True)
+        self.add_field.returnPressed.connect(self._on_add_clicked)
+        self.add_button = QPushButton(_("Add playlist"))
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        self.playlists = QTableView()
+        self.playlists.setModel(self.playlist_model)
+        self.playlists.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.playlists.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.playlists.verticalHeader().hide()
+        self.playlists.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
+        self.playlists.setShowGrid(False)
+        self.playlists.setAlternatingRowColors(True)
+        hh = self.playlists.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.playlists.selectionModel().currentRowChanged.connect(self._on_playlist_current)
+        self.empty = QLabel(
+            _(
+                "No playlists yet.\n\nDrop a Spotify or Deezer playlist link on the window, "
+                "paste one with Ctrl+V, or type it above."
+            )
+        )
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.remove_button = QPushButton(_("Remove"))
+        self.reenrich_button = QPushButton(_("Re-enrich"))
+        self.remove_button.clicked.connect(self.remove_current)
+        self.reenrich_button.clicked.connect(self.reenrich_current)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_field, 1)
+        add_row.addWidget(self.add_button)
+        ll.addLayout(add_row)
+        ll.addWidget(self.message)
+        ll.addWidget(self.empty, 1)
+        ll.addWidget(self.playlists, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.reenrich_button)
+        buttons.addStretch(1)
+        ll.addLayout(buttons)
+
+        # centre: filters + table + count
+        self.filter_bar = TrackFilterBar()
+        self.filter_bar.filter_changed.connect(self._on_filter_changed)
+        self.table = QTableView()
+        self.table.setModel(self.track_model)
+        self.table.setObjectName("trackTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vh = self.table.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(ROW_HEIGHT)
+        th = self.table.horizontalHeader()
+        th.setSectionsMovable(True)
+        th.setHighlightSections(False)
+        for i, col in enumerate(COLUMNS):
+            th.resizeSection(i, col.width)
+        th.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.selectionModel().currentRowChanged.connect(self._on_track_current)
+        self.count_label = QLabel()
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.filter_bar)
+        cl.addWidget(self.table, 1)
+        cl.addWidget(self.count_label)
+
+        self.details = TrackDetailsPane()
+        self.details.pin_requested.connect(self._on_pin_requested)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("playlistSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([270, 700, 310])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.splitter)
+
+        self._refilter = QTimer(self)
+        self._refilter.setSingleShot(True)
+        self._refilter.setInterval(1000)
+        self._refilter.timeout.connect(self._on_refilter)
+        self.track_model.modelReset.connect(self._update_count)
+        self.track_model.layoutChanged.connect(self._update_count)
+        self.reload_playlists()
+
+    # --- adding playlists ------------------------------------------------------------------------
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        self.message.setStyleSheet(theme.banner_style(kind))
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _on_add_clicked(self) -> None:
+        text = self.add_field.text().strip()
+        if not text:
+            self.show_message(
+                _("Paste a playlist link first, e.g. {example}").format(example=DEMO_LINKS[0])
+            )
+            return
+        self.handle_dropped(links.from_text(text))
+
+    def handle_mime(self, mime: object) -> bool:
+        """Entry point for drops and pastes; True when something importable was found."""
+        from PySide6.QtCore import QMimeData
+
+        if not isinstance(mime, QMimeData):
+            return False
+        return self.handle_dropped(links.from_mime(mime))
+
+    def handle_dropped(self, dropped: links.Dropped) -> bool:
+        if not dropped:
+            self.show_message(
+                _("Nothing to import: drop a playlist link or an Exportify CSV file.")
+            )
+            return False
+        self.show_message("")
+        for link in dropped.links:
+            self._tasks.start(self._import(link, None), name=f"import {link}")
+        for path in dropped.files:
+            self._tasks.start(self._import(None, path), name=f"import {path.name}")
+        return True
+
+    async def _import(self, link: str | None, path: Path | None) -> None:
+        control = self._services.control
+        try:
+            if path is not None:
+                if path.suffix.lower() != ".csv":
+                    self._fail(
+                        _("{name} is not a CSV file. Drop an Exportify playlist CSV.").format(
+                            name=path.name
+                        )
+                    )
+                    return
+                pid = await control.import_csv(path)
+            else:
+                pid = await control.import_link(link or "")
+        except DJDeskError as exc:
+            self._fail(f"{exc.message}\n{exc.hint}" if exc.hint else exc.message)
+            return
+        self.add_field.clear()
+        self.reload_playlists(select=pid)
+        self.playlist_imported.emit(pid)
+        await control.enrich(pid)
+
+    def _fail(self, text: str) -> None:
+        self.show_message(text)
+        self.import_failed.emit(text)
+
+    # --- playlists -------------------------------------------------------------------------------
+
+    def reload_playlists(self, select: str | None = None) -> None:
+        current = select or self.track_model.playlist_id
+        self.playlist_model.reload()
+        has = self.playlist_model.rowCount() > 0
+        self.empty.setVisible(not has)
+        self.playlists.setVisible(has)
+        self.remove_button.setEnabled(has)
+        self.reenrich_button.setEnabled(has)
+        row = self.playlist_model.row_of(current) if current else None
+        if row is None and has:
+            row = 0
+        if row is not None:
+            self.playlists.selectRow(row)
+            self._show_playlist(self.playlist_model.playlist_at(row).id)  # type: ignore[union-attr]
+        else:
+            self._show_playlist(None)
+
+    def current_playlist(self) -> str | None:
+        return self.track_model.playlist_id
+
+    def _on_playlist_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        pid = current.data(PlaylistIdRole) if current.isValid() else None
+        if pid != self.track_model.playlist_id:
+            self._show_playlist(pid)
+
+    def _show_playlist(self, pid: str | None) -> None:
+        if pid == self.track_model.playlist_id and pid is not None:
+            return
+        self.track_model.set_playlist(pid)
+        self.details.show_details(None)
+
+    def remove_current(self) -> None:
+        pid = self.current_playlist()
+        if pid is None:
+            return
+        self._services.control.remove(pid)
+        self.track_model.set_playlist(None)
+        self.reload_playlists()
+
+    def reenrich_current(self) -> None:
+        pid = self.current_playlist()
+        if pid is not None:
+            self._tasks.start(self._services.control.enrich(pid), name=f"enrich {pid}")
+
+    # --- tracks ----------------------------------------------------------------------------------
+
+    def on_tracks_changed(self, ids: list[int]) -> None:
+        self.track_model.refresh_tracks(ids)
+        current = self.details.details
+        if current is not None and current.row.id in set(ids):
+            self.details.show_details(self._services.library.details(current.row.id))
+        if self.track_model.track_filter.active and not self._refilter.isActive():
+            self._refilter.start()
+
+    def _on_refilter(self) -> None:
+        self.track_model.reapply_filter()
+
+    def _on_filter_changed(self, flt: TrackFilter) -> None:
+        self.track_model.set_filter(flt)
+
+    def _on_track_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        tid = current.data(TrackIdRole) if current.isValid() else None
+        self.details.show_details(None if tid is None else self._services.library.details(tid))
+
+    def _on_pin_requested(self, track_id: int, provider: str, cand_id: str) -> None:
+        self._tasks.start(self._services.control.pin(track_id, provider, cand_id), name="pin")
+
+    def set_key_notation(self, notation: str) -> None:
+        self.track_model.set_key_notation(notation)
+        self.filter_bar.set_key_notation(notation)
+        self.details.key_notation = notation
+        if self.details.details is not None:
+            self.details.show_details(self.details.details)
+
+    def _update_count(self) -> None:
+        shown = self.track_model.rowCount()
+        total = (
+            len(self._services.library.track_ids(self.track_model.playlist_id))
+            if self.track_model.playlist_id
+            else 0
+        )
+        if total == 0:
+            self.count_label.setText("")
+        elif shown == total:
+            self.count_label.setText(_("{n} tracks").format(n=total))
+        else:
+            self.count_label.setText(
+                _("{shown} of {n} tracks match the filter").format(shown=shown, n=total)
+            )

@@ -1,0 +1,114 @@
+"""PlaylistListModel: imported playlists (name, owner, track count, enrichment state).
+
+Small (tens of rows), so it simply mirrors ``LibraryView.playlists()`` and updates one row's
+state and progress when a ``JobStateChanged`` arrives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from djdesk.core.events import JobStateChanged
+from djdesk.core.i18n import N_, _
+from djdesk.gui import theme
+from djdesk.gui.services import LibraryView, PlaylistInfo
+
+PlaylistIdRole = Qt.ItemDataRole.UserRole + 1
+_HEADERS = (N_("Playlist"), N_("Owner"), N_("Tracks"), N_("State"))
+_STATES = {
+    "imported": N_("not enriched"),
+    "running": N_("enriching"),
+    "paused": N_("paused"),
+    "done": N_("enriched"),
+    "cancelled": N_("stopped"),
+    "failed": N_("failed"),
+}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class PlaylistListModel(QAbstractTableModel):
+    def __init__(self, library: LibraryView, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._items: list[PlaylistInfo] = []
+        self._progress: dict[str, tuple[int, int]] = {}
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._items = self._library.playlists()
+        self.endResetModel()
+
+    def row_of(self, playlist_id: str) -> int | None:
+        for i, item in enumerate(self._items):
+            if item.id == playlist_id:
+                return i
+        return None
+
+    def playlist_at(self, row: int) -> PlaylistInfo | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def on_job_state(self, event: JobStateChanged) -> None:
+        row = self.row_of(event.job_id)
+        if row is None:
+            return
+        from dataclasses import replace
+
+        self._items[row] = replace(self._items[row], state=event.state)
+        self._progress[event.job_id] = (event.done, event.total)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(_HEADERS)
+        ):
+            return _(_HEADERS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        col = index.column()
+        if role == PlaylistIdRole:
+            return item.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return item.name
+            if col == 1:
+                return item.owner
+            if col == 2:
+                return item.track_count
+            if col == 3:
+                label = _(_STATES.get(item.state, item.state))
+                done, total = self._progress.get(item.id, (0, 0))
+                if item.state in ("running", "paused") and total:
+                    return f"{label} {done * 100 // total}%"
+                return label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.source or item.name
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
+            return theme.state_color(item.state)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

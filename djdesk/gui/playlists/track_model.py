@@ -1,0 +1,306 @@
+"""TrackTableModel: one playlist's tracks as a table model over track ids (Anki ``DataModel``).
+
+Why this shape: a playlist may hold 10,000 tracks and results stream in. The model keeps only
+ids in row order plus a dict of fetched rows; ``data()`` fetches rows in blocks on first paint, no
+per-row widgets exist, and ``refresh_tracks`` repaints only the rows whose ids changed. Sorting
+(several columns, stable) and filtering run on plain Python lists of values, never through a
+``QSortFilterProxyModel`` that would call ``data()`` for every row.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont
+
+from djdesk.core.i18n import _
+from djdesk.gui import theme
+from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS, format_key, raw_value, sort_value
+from djdesk.gui.playlists.track_filter import TrackFilter
+from djdesk.gui.services import FieldValue, LibraryView, TrackRow
+
+SortRole = Qt.ItemDataRole.UserRole
+TrackIdRole = Qt.ItemDataRole.UserRole + 1
+EstimatedRole = Qt.ItemDataRole.UserRole + 2
+
+BLOCK = 200
+MAX_SORT_KEYS = 3
+_STATE_LABELS = {
+    "pending": _("pending"),
+    "enriching": _("enriching"),
+    "done": _("done"),
+    "partial": _("partial"),
+    "not_found": _("not found"),
+    "failed": _("failed"),
+}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_age(seconds: float) -> str:
+    if seconds < 90:
+        return _("just now")
+    if seconds < 3600:
+        return _("{n} min ago").format(n=int(seconds // 60))
+    if seconds < 48 * 3600:
+        return _("{n} h ago").format(n=int(seconds // 3600))
+    return _("{n} days ago").format(n=int(seconds // 86400))
+
+
+def provenance_text(fv: FieldValue, now: float) -> str:
+    parts = [_("Source: {source}").format(source=fv.source or _("unknown"))]
+    parts.append(_("Confidence: {pct:.0%}").format(pct=fv.confidence))
+    if fv.fetched_at is not None:
+        parts.append(_("Fetched {age}").format(age=format_age(max(0.0, now - fv.fetched_at))))
+    if fv.estimated:
+        parts.append(_("Estimated or default value, not measured"))
+    return "\n".join(parts)
+
+
+class TrackTableModel(QAbstractTableModel):
+    def __init__(
+        self, library: LibraryView, *, clock: Callable[[], float] = time.time, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._clock = clock
+        self._playlist: str | None = None
+        self._all: list[int] = []
+        self._visible: list[int] = []
+        self._pos: dict[int, int] = {}
+        self._rows: dict[int, TrackRow] = {}
+        self._filter = TrackFilter()
+        self._sort: list[tuple[int, Qt.SortOrder]] = []
+        self.key_notation = "camelot"
+        self.fetches = 0  # number of block fetches; tests assert laziness with it
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    @property
+    def playlist_id(self) -> str | None:
+        return self._playlist
+
+    def set_playlist(self, playlist_id: str | None) -> None:
+        self.beginResetModel()
+        self._playlist = playlist_id
+        self._all = self._library.track_ids(playlist_id) if playlist_id else []
+        self._rows.clear()
+        self._visible = self._compute_visible()
+        self._reindex()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """The playlist's ids changed (re-import): keep sort and filter, refetch everything."""
+        self.set_playlist(self._playlist)
+
+    def set_filter(self, flt: TrackFilter) -> None:
+        if flt == self._filter:
+            return
+        self._filter = flt
+        self.beginResetModel()
+        self._visible = self._compute_visible()
+        self._reindex()
+        self.endResetModel()
+
+    def reapply_filter(self) -> None:
+        """Re-run the filter after streamed updates (rows may now match a range filter)."""
+        if not self._filter.active:
+            return
+        visible = self._compute_visible()
+        if visible != self._visible:
+            self.beginResetModel()
+            self._visible = visible
+            self._reindex()
+            self.endResetModel()
+
+    @property
+    def track_filter(self) -> TrackFilter:
+        return self._filter
+
+    def set_key_notation(self, notation: str) -> None:
+        self.key_notation = notation
+        col = COLUMN_INDEX["key"]
+        if self._visible:
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._visible) - 1, col))
+
+    def _reindex(self) -> None:
+        self._pos = {tid: i for i, tid in enumerate(self._visible)}
+
+    def _fetch(self, ids: Sequence[int]) -> None:
+        missing = [i for i in ids if i not in self._rows]
+        if missing:
+            self.fetches += 1
+            self._rows.update(self._library.rows(missing))
+
+    def _ensure_all(self) -> None:
+        for start in range(0, len(self._all), 2000):
+            self._fetch(self._all[start : start + 2000])
+
+    def _compute_visible(self) -> list[int]:
+        ids = list(self._all)
+        if self._filter.active:
+            self._ensure_all()
+            ids = [i for i in ids if i in self._rows and self._filter.matches(self._rows[i])]
+        if self._sort:
+            self._ensure_all()
+            for col, order in reversed(self._sort):
+                ids = _sorted_ids(ids, self._rows, col, order)
+        return ids
+
+    def row_at(self, row: int) -> TrackRow | None:
+        if not 0 <= row < len(self._visible):
+            return None
+        tid = self._visible[row]
+        if tid not in self._rows:
+            start = row - row % BLOCK
+            self._fetch(self._visible[start : start + BLOCK])
+        return self._rows.get(tid)
+
+    def row_of(self, track_id: int) -> int | None:
+        return self._pos.get(track_id)
+
+    # --- streamed updates ------------------------------------------------------------------------
+
+    def refresh_tracks(self, ids: Iterable[int]) -> int:
+        """Refetch changed rows and repaint only them; returns how many visible rows changed."""
+        present = [i for i in ids if i in self._pos]
+        if not present:
+            return 0
+        self._rows.update(self._library.rows(present))
+        last = len(COLUMNS) - 1
+        rows = sorted(self._pos[i] for i in present)
+        start = prev = rows[0]
+        for r in [*rows[1:], None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            self.dataChanged.emit(self.index(start, 0), self.index(prev, last))
+            if r is not None:
+                start = prev = r
+        return len(rows)
+
+    # --- Qt model interface ----------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        col = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(col.header)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            align = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if row is None or not 0 <= index.column() < len(COLUMNS):
+            return None
+        col = COLUMNS[index.column()]
+        if role == TrackIdRole:
+            return row.id
+        if role == SortRole:
+            return raw_value(row, col)
+        fv = row.fields.get(col.field) if col.enriched else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = raw_value(row, col)
+            if value is None or value == "":
+                return "" if col.enriched or value is None else value
+            if col.field == "key":
+                return format_key(str(value), self.key_notation)
+            if col.field == "state":
+                return _STATE_LABELS.get(str(value), str(value))
+            try:
+                return col.fmt(value)
+            except (TypeError, ValueError):
+                return str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            align = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if fv is not None:
+                return provenance_text(fv, self._clock())
+            if col.field in ("title", "artists", "album", "genres"):
+                return raw_value(row, col) or None
+            return None
+        if role == EstimatedRole:
+            return bool(fv and fv.estimated)
+        if role == Qt.ItemDataRole.FontRole and fv is not None and fv.estimated:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if fv is not None and fv.estimated:
+                return theme.muted_color()
+            if col.field == "state":
+                return theme.state_color(row.state)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Multi-column: the clicked column becomes primary, earlier ones break ties."""
+        if not 0 <= column < len(COLUMNS):
+            self._sort = []
+        else:
+            self._sort = [(column, order)] + [(c, o) for c, o in self._sort if c != column]
+            del self._sort[MAX_SORT_KEYS:]
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [(self._visible[i.row()], i.column()) for i in old]
+        self._visible = self._compute_visible()
+        self._reindex()
+        self.changePersistentIndexList(
+            old,
+            [
+                self.index(self._pos.get(tid, -1), c) if tid in self._pos else QModelIndex()
+                for tid, c in old_ids
+            ],
+        )
+        self.layoutChanged.emit()
+
+    @property
+    def sort_keys(self) -> list[tuple[int, Qt.SortOrder]]:
+        return list(self._sort)
+
+
+def _sorted_ids(
+    ids: list[int], rows: dict[int, TrackRow], column: int, order: Qt.SortOrder
+) -> list[int]:
+    """Stable sort on one column with unknown values last in either direction."""
+    col = COLUMNS[column]
+    known: list[tuple[Any, int]] = []
+    unknown: list[int] = []
+    for i in ids:
+        row = rows.get(i)
+        flag, value = sort_value(row, col) if row is not None else (1, 0)
+        if flag == 0:
+            known.append((value, i))
+        else:
+            unknown.append(i)
+    known.sort(key=lambda pair: pair[0], reverse=order == Qt.SortOrder.DescendingOrder)
+    return [i for _, i in known] + unknown

@@ -1,0 +1,1 @@
+"""The enrichment progress panel: per-provider stats, overall progress and the log."""

@@ -1,0 +1,180 @@
+"""EnrichmentProgressPanel: overall progress + ETA, run controls, provider table and the log.
+
+Everything here is driven by the bridge's coalesced signals; nothing polls the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from djdesk.core.events import JobStateChanged
+from djdesk.core.i18n import _
+from djdesk.gui.progress.eta import EtaEstimator, format_eta
+from djdesk.gui.progress.log_model import LogFilterProxy, LogListModel
+from djdesk.gui.progress.stats_model import ProviderStatsModel
+from djdesk.gui.services import EnrichmentControl
+
+PROVIDERS = ("deezer", "musicbrainz", "lastfm", "reccobeats")
+
+
+class EnrichmentProgressPanel(QWidget):
+    def __init__(
+        self,
+        control: EnrichmentControl,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._control = control
+        self._clock = clock
+        self._eta = EtaEstimator()
+        self._job: JobStateChanged | None = None
+        self.stats_model = ProviderStatsModel(PROVIDERS, self)
+        self.log_model = LogListModel(parent=self)
+        self.log_proxy = LogFilterProxy(self)
+        self.log_proxy.setSourceModel(self.log_model)
+
+        self.status = QLabel(_("No enrichment running."))
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.bar.setFormat(_("%v of %m tracks"))
+        self.eta = QLabel()
+        self.pause_button = QPushButton(_("Pause"))
+        self.cancel_button = QPushButton(_("Stop"))
+        self.cancel_button.setToolTip(
+            _("Stop the run; finished work is kept and it can resume later")
+        )
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.cancel_button.clicked.connect(self.cancel)
+        top = QHBoxLayout()
+        top.addWidget(self.status)
+        top.addWidget(self.bar, 1)
+        top.addWidget(self.eta)
+        top.addWidget(self.pause_button)
+        top.addWidget(self.cancel_button)
+
+        self.table = QTableView()
+        self.table.setModel(self.stats_model)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setStretchLastSection(True)
+
+        self.level = QComboBox()
+        for label, level in (
+            (_("Debug"), logging.DEBUG),
+            (_("Info"), logging.INFO),
+            (_("Warnings"), logging.WARNING),
+            (_("Errors"), logging.ERROR),
+        ):
+            self.level.addItem(label, level)
+        self.level.setCurrentIndex(1)
+        self.level.currentIndexChanged.connect(
+            lambda _i: self.log_proxy.set_min_level(int(self.level.currentData()))
+        )
+        self.log_view = QListView()
+        self.log_view.setModel(self.log_proxy)
+        self.log_view.setUniformItemSizes(True)
+        self.log_view.setObjectName("runLog")
+        log_box = QWidget()
+        lb = QVBoxLayout(log_box)
+        lb.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Log")))
+        row.addStretch(1)
+        row.addWidget(QLabel(_("Show")))
+        row.addWidget(self.level)
+        lb.addLayout(row)
+        lb.addWidget(self.log_view)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("progressSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(log_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.splitter, 1)
+        self._update_buttons()
+
+    # --- bridge slots ----------------------------------------------------------------------------
+
+    def on_job_state(self, event: JobStateChanged) -> None:
+        self._job = event
+        total = max(event.total, 1)
+        self.bar.setRange(0, total)
+        self.bar.setValue(min(event.done, total))
+        if event.state == "running":
+            self._eta.update(self._clock(), event.done)
+            self.eta.setText(format_eta(self._eta.seconds_left(event.total)))
+            self.status.setText(_("Enriching"))
+        else:
+            self._eta.reset()
+            self.eta.setText("")
+            self.status.setText(
+                {
+                    "done": _("Finished"),
+                    "cancelled": _("Stopped (resumable)"),
+                    "failed": _("Failed"),
+                    "paused": _("Paused"),
+                }.get(event.state, event.state)
+            )
+        self._update_buttons()
+
+    def on_log(self, messages: list) -> None:
+        at_bottom = (
+            self.log_view.verticalScrollBar().value()
+            >= self.log_view.verticalScrollBar().maximum() - 2
+        )
+        self.log_model.append(messages)
+        if at_bottom:
+            self.log_view.scrollToBottom()
+
+    # --- controls --------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._job is not None and self._job.state == "running"
+
+    def toggle_pause(self) -> None:
+        if self._control.paused:
+            self._control.resume()
+        else:
+            self._control.pause()
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        self._control.cancel()
+
+    def _update_buttons(self) -> None:
+        self.pause_button.setText(_("Resume") if self._control.paused else _("Pause"))
+        self.pause_button.setEnabled(self.running)
+        self.cancel_button.setEnabled(self.running)
+        if self._control.paused and self.running:
+            self.status.setText(_("Paused"))

@@ -1,0 +1,151 @@
+"""ProviderStatsModel: one row per provider with the numbers a DJ watches during a run.
+
+Fed with the bridge's coalesced snapshots (at most one update per provider per frame); a row
+repaints only when its snapshot changed. "Done/total" counts answered work items (calls plus
+cache hits) against the plan from ``PlanReady``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from djdesk.core.events import PlanReady, ProviderStats
+from djdesk.core.i18n import N_, _
+from djdesk.gui import theme
+
+_HEADERS = (
+    N_("Provider"),
+    N_("Done / total"),
+    N_("Calls"),
+    N_("Cache hits"),
+    N_("Hit rate"),
+    N_("Coalesced"),
+    N_("Rate / limit"),
+    N_("Retries"),
+    N_("429s"),
+    N_("Breaker"),
+    N_("Budget left"),
+    N_("P50"),
+    N_("P95"),
+)
+_BREAKER = {"closed": N_("closed"), "open": N_("open"), "half_open": N_("half-open")}
+BREAKER_COLUMN = 9
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _fmt_ms(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms else "—"
+
+
+class ProviderStatsModel(QAbstractTableModel):
+    def __init__(self, providers: tuple[str, ...] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._order: list[str] = list(providers)
+        self._stats: dict[str, ProviderStats] = {p: ProviderStats(p) for p in providers}
+        self._planned: dict[str, int] = {}
+
+    def provider_at(self, row: int) -> ProviderStats | None:
+        return self._stats.get(self._order[row]) if 0 <= row < len(self._order) else None
+
+    def on_plan(self, plan: PlanReady) -> None:
+        for name in set(plan.calls_needed) | set(plan.cache_hits):
+            self._planned[name] = plan.calls_needed.get(name, 0) + plan.cache_hits.get(name, 0)
+            self._ensure(name)
+        if self._order:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._order) - 1, 1))
+
+    def _ensure(self, name: str) -> int:
+        if name not in self._stats:
+            row = len(self._order)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._order.append(name)
+            self._stats[name] = ProviderStats(name)
+            self.endInsertRows()
+        return self._order.index(name)
+
+    def on_stats(self, snapshots: dict[str, ProviderStats]) -> None:
+        for name, snap in snapshots.items():
+            row = self._ensure(name)
+            if self._stats[name] != snap:
+                self._stats[name] = snap
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+
+    def on_breaker(self, provider: str, _old: str, new: str) -> None:
+        from dataclasses import replace
+
+        row = self._ensure(provider)
+        self._stats[provider] = replace(self._stats[provider], breaker=new)
+        idx = self.index(row, BREAKER_COLUMN)
+        self.dataChanged.emit(idx, idx)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(_HEADERS)
+        ):
+            return _(_HEADERS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def cell_text(self, s: ProviderStats, col: int) -> str:
+        answered = s.calls + s.cache_hits
+        planned = self._planned.get(s.provider, 0)
+        lookups = s.calls + s.cache_hits
+        texts = {
+            0: s.provider,
+            1: f"{min(answered, planned) if planned else answered} / {planned or '—'}",
+            2: f"{s.calls:,}",
+            3: f"{s.cache_hits:,}",
+            4: f"{s.cache_hits / lookups:.0%}" if lookups else "—",
+            5: f"{s.coalesced:,}",
+            6: f"{s.rate:.1f} / {s.rate_limit:g}/s" if s.rate_limit else f"{s.rate:.1f}/s",
+            7: f"{s.retries:,}",
+            8: f"{s.rate_limited:,}",
+            9: _(_BREAKER.get(s.breaker, s.breaker)),
+            10: "∞" if s.budget_left is None else f"{s.budget_left:,}",
+            11: _fmt_ms(s.latency_p50_ms),
+            12: _fmt_ms(s.latency_p95_ms),
+        }
+        return texts[col]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        s = self.provider_at(index.row())
+        if s is None or not 0 <= index.column() < len(_HEADERS):
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell_text(s, col)
+        if role == Qt.ItemDataRole.ForegroundRole and col == BREAKER_COLUMN:
+            return theme.state_color(s.breaker)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 8 and s.rate_limited:
+            return theme.state_color("partial")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col not in (0, BREAKER_COLUMN):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == BREAKER_COLUMN:
+            return {
+                "closed": _("Calls flow normally"),
+                "open": _("Too many failures: calls are paused for a while"),
+                "half_open": _("Trying a few calls to see if the service is back"),
+            }.get(s.breaker)
+        return None

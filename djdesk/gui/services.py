@@ -1,0 +1,246 @@
+"""The narrow services the views need, as Protocols, plus the plain values they pass around.
+
+Why Protocols: the widgets must not know the runtime (no god object; TagStudio's rule "pass the
+Library, not the driver"). The engine, the cache and the in-memory fake each implement these, so
+wiring the real engine is an adapter, not a rewrite.
+
+Threading: every synchronous method here is called on the GUI thread and must return in a few
+milliseconds (an in-memory lookup or one small indexed SQLite page). Anything that can wait on the
+network is ``async`` and runs as a task on the qasync loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from djdesk.core.events import EventBus
+
+# --- library values ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValue:
+    """One enriched value and where it came from. ``estimated`` marks defaults and guesses."""
+
+    value: Any
+    source: str = ""
+    confidence: float = 1.0
+    fetched_at: float | None = None
+    estimated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRow:
+    """What one table row shows. ``fields`` holds only what has been enriched so far."""
+
+    id: int
+    position: int
+    title: str
+    artists: str
+    album: str = ""
+    duration_s: float | None = None
+    state: str = "pending"
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistInfo:
+    id: str
+    name: str
+    owner: str
+    track_count: int
+    state: str = "imported"
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A provider's match for a track, with its score; ``pinned`` when the user chose it."""
+
+    provider: str
+    id: str
+    title: str
+    artists: str
+    score: float
+    chosen: bool = False
+    pinned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarTrack:
+    title: str
+    artists: str
+    match: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrackDetails:
+    row: TrackRow
+    tags: tuple[str, ...] = ()
+    similar: tuple[SimilarTrack, ...] = ()
+    artist_info: str = ""
+    candidates: tuple[Candidate, ...] = ()
+
+
+# --- cache values --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NamespaceStats:
+    namespace: str
+    entries: int
+    bytes: int
+    hits: int
+    misses: int
+    version: int = 1
+
+    @property
+    def hit_rate(self) -> float | None:
+        total = self.hits + self.misses
+        return self.hits / total if total else None
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntryRow:
+    namespace: str
+    key: str
+    version: int
+    size: int
+    created_at: float
+    expires_at: float | None
+    hits: int
+    negative: bool
+    stale: bool
+
+
+#: Columns a ``CacheBrowser.page`` may sort on (the service maps them to SQL).
+CACHE_ORDER_COLUMNS: tuple[str, ...] = (
+    "key",
+    "namespace",
+    "version",
+    "size",
+    "created_at",
+    "expires_at",
+    "hits",
+    "negative",
+    "stale",
+)
+
+
+# --- the protocols -------------------------------------------------------------------------------
+
+
+class LibraryView(Protocol):
+    """Read side of the library: playlists, their track ids, rows and one track's details."""
+
+    def playlists(self) -> list[PlaylistInfo]: ...
+
+    def track_ids(self, playlist_id: str) -> list[int]: ...
+
+    def rows(self, ids: Sequence[int]) -> dict[int, TrackRow]: ...
+
+    def details(self, track_id: int) -> TrackDetails | None: ...
+
+
+class EnrichmentControl(Protocol):
+    """Write side: import, run control and pins. Import errors are ``core.errors`` classes."""
+
+    @property
+    def events(self) -> EventBus: ...
+
+    async def import_link(self, text: str) -> str:
+        """Import a playlist link; returns the playlist id. Raises ``UnsupportedLinkError``."""
+        ...
+
+    async def import_csv(self, path: Path) -> str: ...
+
+    async def enrich(self, playlist_id: str) -> None:
+        """Run (or re-run) enrichment until done or cancelled; progress goes to ``events``."""
+        ...
+
+    def remove(self, playlist_id: str) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def cancel(self) -> None:
+        """Stop the run; finished work is kept and the run can resume later."""
+        ...
+
+    @property
+    def paused(self) -> bool: ...
+
+    async def pin(self, track_id: int, provider: str, candidate_id: str) -> None: ...
+
+    async def aclose(self) -> None:
+        """Cancel everything and release resources; must finish well under 3 s."""
+        ...
+
+
+class CacheBrowser(Protocol):
+    """The cache inspector's view of the KV cache; paging and sorting happen in the store."""
+
+    def namespaces(self) -> list[NamespaceStats]: ...
+
+    def count(self, namespace: str | None, search: str) -> int: ...
+
+    def page(
+        self,
+        namespace: str | None,
+        search: str,
+        order_by: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> list[CacheEntryRow]: ...
+
+    def entry_value(self, namespace: str, key: str) -> Any:
+        """The stored JSON value (``None`` for a negative entry)."""
+        ...
+
+    def delete(self, namespace: str, key: str) -> None: ...
+
+    def expire(self, namespace: str, key: str) -> None: ...
+
+    def purge(self, namespace: str) -> int: ...
+
+    def bump(self, namespace: str) -> int: ...
+
+    def vacuum(self) -> None: ...
+
+    def export(self, path: Path) -> int: ...
+
+    def import_(self, path: Path) -> int: ...
+
+
+class AccountService(Protocol):
+    """Logins and keys for the settings dialog; values never come back out except status."""
+
+    def spotify_status(self) -> str: ...
+
+    async def spotify_login(self) -> None: ...
+
+    def spotify_logout(self) -> None: ...
+
+    def lastfm_key_set(self) -> bool: ...
+
+    async def set_lastfm_key(self, key: str) -> None:
+        """Check and store the key; raises ``InvalidKeyError`` for a bad one."""
+        ...
+
+    def clear_lastfm_key(self) -> None: ...
+
+
+@dataclass
+class Services:
+    """The bundle the window is built from. ``preview`` is True when running on the fake."""
+
+    library: LibraryView
+    control: EnrichmentControl
+    cache: CacheBrowser
+    accounts: AccountService
+    preview: bool = False

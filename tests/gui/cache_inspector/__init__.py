@@ -1,0 +1,1 @@
+"""Tests for djdesk.gui.cache_inspector."""

@@ -1,0 +1,49 @@
+"""GUI test fixtures: one qasync loop marked running for the session, fake services.
+
+The loop fixture is the validated pattern from research/reliability.md §7.2: with
+``already_running=True`` the qasync loop is driven by whatever spins Qt, so ``qtbot.waitUntil``
+and ``qtbot.waitSignal`` also advance asyncio tasks started from slots. Each test ends by
+cancelling and draining what it left behind, and fails if a task survives cancellation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from djdesk.gui.fake_services import fake_services
+from djdesk.gui.services import Services
+
+
+@pytest.fixture(scope="session")
+def qloop_session(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.events._set_running_loop(loop)
+    yield loop
+    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]  # stop() would app.exit()
+    asyncio.events._set_running_loop(None)
+    loop.close()
+
+
+@pytest.fixture
+def qloop(qloop_session: qasync.QEventLoop, qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    asyncio.events._set_running_loop(qloop_session)
+    yield qloop_session
+    pending = [t for t in asyncio.all_tasks(qloop_session) if not t.done()]
+    for t in pending:
+        t.cancel()
+    for _ in range(200):
+        if all(t.done() for t in pending):
+            break
+        qapp.processEvents()
+    assert all(t.done() for t in pending), "tasks survived cancellation"
+
+
+@pytest.fixture
+def services() -> Services:
+    """Fake services that stream as fast as the loop allows (no pacing)."""
+    return fake_services(step_s=0.0, cache_entries=300)
