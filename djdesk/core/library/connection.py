@@ -120,7 +120,14 @@ def write_txn(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        # A failed COMMIT (disk full, I/O error) must not leave a transaction open for the
+        # next call to trip over.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 @contextlib.contextmanager

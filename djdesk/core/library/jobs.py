@@ -60,9 +60,9 @@ def create_job(
 
 
 def get_job(conn: sqlite3.Connection, job_id: str) -> Job | None:
-    """By exact id, or by a unique prefix (what a user types after ``--resume``)."""
+    """By exact id, or by a unique prefix of 4+ characters (as typed after ``--resume``)."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
-    if row is None:
+    if row is None and len(job_id) >= 4:
         like = job_id.replace("%", "").replace("_", "") + "%"
         rows = conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id LIKE ?", (like,)).fetchall()
         row = rows[0] if len(rows) == 1 else None

@@ -28,6 +28,8 @@ def test_job_lifecycle(store: LibraryStore, clock: FakeClock) -> None:
     )
     assert job.state == "planned" and job.options["budget"] == {"spotify": 100}
     assert store.get_job(job.id[:6]) == job  # a unique prefix, as typed after --resume
+    assert store.get_job(job.id[:3]) is None  # too short to be meant
+    assert store.get_job("") is None
     clock.advance(5)
     store.set_job_state(job.id, "running")
     store.update_totals(job.id, {"tracks": 200, "calls": {"deezer": 12}})

@@ -203,3 +203,6 @@ def test_disk_full_is_reported_as_such(store: LibraryStore) -> None:
     store._conn.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(DiskFullError):
         store.create_job("x" * 100_000, {})
+    assert not store._conn.in_transaction  # nothing left half-open
+    store._conn.execute("PRAGMA max_page_count = 1073741823")
+    assert store.create_job("x" * 100_000, {}).state == "planned"
