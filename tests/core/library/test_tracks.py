@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from djdesk.core.library import LibraryStore, TrackInput
+from tests.core.library.procs import finish, go, start_worker
 
 
 def test_same_spotify_id_is_one_track(store: LibraryStore) -> None:
@@ -87,3 +90,17 @@ def test_engine_can_join_an_isrc_match_explicitly(store: LibraryStore) -> None:
     assert store.tracks_by_id("isrc", "GBDUW0000061") == [deezer]
     with pytest.raises(LookupError):
         store.upsert_track(TrackInput({"spotify": "x"}, same_as=424242))
+
+
+def test_two_processes_importing_the_same_tracks_create_each_once(db_path: Path) -> None:
+    LibraryStore.open(db_path).close()
+    workers = [start_worker("import", str(db_path), name, "300") for name in ("a", "b")]
+    for w in workers:
+        go(w)
+    for w in workers:
+        assert finish(w) == ["done"]
+    store = LibraryStore.open(db_path)
+    assert len(store.query_track_ids()) == 300
+    assert len(store.list_playlists()) == 10
+    assert all(p.entries == 300 for p in store.list_playlists())
+    store.close()

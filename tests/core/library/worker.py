@@ -10,7 +10,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from djdesk.core.library import FieldValue, LibraryStore, UnitDone
+from djdesk.core.library import (
+    EntryInput,
+    FieldValue,
+    LibraryStore,
+    PlaylistInput,
+    TrackInput,
+    UnitDone,
+)
 
 STEPS = ("deezer", "reccobeats", "lastfm")
 
@@ -24,6 +31,18 @@ def fields(db: Path, name: str, rounds: int, track_id: int) -> None:
             track_id,
             {f"{name}_{i}": FieldValue(i, name), "shared": FieldValue(f"{name}:{i}", name)},
         )
+    print("done", flush=True)
+    store.close()
+
+
+def imports(db: Path, playlist: str, tracks: int) -> None:
+    """Import a playlist whose tracks overlap another process's, to race the dedupe."""
+    store = LibraryStore.open(db)
+    entries = [EntryInput(TrackInput({"spotify": f"sp{i}"}, f"T{i}")) for i in range(tracks)]
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for round_ in range(5):
+        store.import_playlist(PlaylistInput("spotify", f"{playlist}-{round_}"), entries)
     print("done", flush=True)
     store.close()
 
@@ -60,6 +79,8 @@ def main(argv: list[str]) -> None:
     mode, db = argv[0], Path(argv[1])
     if mode == "fields":
         fields(db, argv[2], int(argv[3]), int(argv[4]))
+    elif mode == "import":
+        imports(db, argv[2], int(argv[3]))
     elif mode == "job":
         job(db, argv[2], [int(x) for x in argv[3].split(",")])
     else:
