@@ -55,6 +55,15 @@ def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+def recount(conn: sqlite3.Connection) -> None:
+    """Recompute every namespace's entries/bytes (after bulk changes; uses the (ns, size) index)."""
+    conn.execute(
+        "UPDATE namespaces SET "
+        "entries = (SELECT count(*) FROM entries e WHERE e.ns = namespaces.id), "
+        "bytes = (SELECT coalesce(sum(size), 0) FROM entries e WHERE e.ns = namespaces.id)"
+    )
+
+
 @dataclass(slots=True)
 class NamespaceInfo:
     id: int
@@ -239,14 +248,19 @@ class CacheDatabase:
                 found[key] = entry
         if missing:
             rows = self.guarded(lambda: self._load(info.id, missing))
-            for key, value, negative, created, expires, hits, size, version in rows:
+            # Rows that the LRU would evict within this same call are not worth inserting.
+            keep_from = len(rows) - l1.max_items
+            for index, (key, value, negative, created, expires, hits, size, version) in enumerate(
+                rows
+            ):
                 if version != effective:
                     continue
                 entry = CacheEntry(
                     ns, key, json.loads(value), bool(negative), False, created, expires, hits,
                     size, version,
                 )  # fmt: skip
-                l1.put((ns, key), entry)
+                if index >= keep_from:
+                    l1.put((ns, key), entry)
                 found[key] = entry
         self._classify(ns, found, len(keys), allow_stale)
         self._maybe_flush()
@@ -310,16 +324,21 @@ class CacheDatabase:
 
         def body(conn: sqlite3.Connection) -> NamespaceInfo:
             info = self._ensure_ns(conn, ns)
-            conn.executemany(
-                _UPSERT,
-                [
-                    (info.id, key, text, int(negative), now, expires, len(text.encode()),
-                     info.effective)
-                    for key, text in texts.items()
-                ],
-            )  # fmt: skip
+            old_n, old_bytes = conn.execute(
+                "SELECT count(*), coalesce(sum(size), 0) FROM entries "
+                "WHERE ns = ? AND key IN (SELECT value FROM json_each(?))",
+                (info.id, json.dumps(list(texts))),
+            ).fetchone()
+            rows = [
+                (info.id, key, text, int(negative), now, expires, len(text.encode()),
+                 info.effective)
+                for key, text in texts.items()
+            ]  # fmt: skip
+            conn.executemany(_UPSERT, rows)
             conn.execute(
-                "UPDATE namespaces SET writes = writes + ? WHERE id = ?", (len(texts), info.id)
+                "UPDATE namespaces SET writes = writes + ?, entries = entries + ?, "
+                "bytes = bytes + ? WHERE id = ?",
+                (len(rows), len(rows) - old_n, sum(r[6] for r in rows) - old_bytes, info.id),
             )
             return info
 
@@ -341,9 +360,15 @@ class CacheDatabase:
             info = self._namespaces.get(ns)
             if info is None:
                 return 0
-            return conn.execute(
-                "DELETE FROM entries WHERE ns = ? AND key = ?", (info.id, key)
-            ).rowcount
+            sizes = conn.execute(
+                "DELETE FROM entries WHERE ns = ? AND key = ? RETURNING size", (info.id, key)
+            ).fetchall()
+            if sizes:
+                conn.execute(
+                    "UPDATE namespaces SET entries = entries - 1, bytes = bytes - ? WHERE id = ?",
+                    (sizes[0][0], info.id),
+                )
+            return len(sizes)
 
         return self.write(body) > 0
 
@@ -373,13 +398,25 @@ class CacheDatabase:
         """Delete every entry of ``ns`` and its dotted children (all entries when None)."""
         if ns is None:
             self.l1.clear()
-            return self.write(lambda conn: conn.execute("DELETE FROM entries").rowcount)
+
+            def everything(conn: sqlite3.Connection) -> int:
+                n = conn.execute("DELETE FROM entries").rowcount
+                conn.execute("UPDATE namespaces SET entries = 0, bytes = 0")
+                return n
+
+            return self.write(everything)
         policy.validate_namespace(ns)
         self.l1.remove_where(lambda k: policy.is_within(k[0], ns))
 
         def body(conn: sqlite3.Connection) -> int:
-            ids = [i.id for n, i in self._namespaces.items() if policy.is_within(n, ns)]
-            return sum(conn.execute("DELETE FROM entries WHERE ns = ?", (i,)).rowcount for i in ids)
+            n = 0
+            for name, info in self._namespaces.items():
+                if policy.is_within(name, ns):
+                    n += conn.execute("DELETE FROM entries WHERE ns = ?", (info.id,)).rowcount
+                    conn.execute(
+                        "UPDATE namespaces SET entries = 0, bytes = 0 WHERE id = ?", (info.id,)
+                    )
+            return n
 
         return self.write(body)
 
@@ -413,7 +450,9 @@ class CacheDatabase:
                 "DELETE FROM entries WHERE id IN (SELECT e.id FROM entries e "
                 "JOIN namespaces n ON n.id = e.ns WHERE e.version != n.effective)"
             ).rowcount
-            return n + conn.execute("DELETE FROM entries WHERE expires < ?", (cutoff,)).rowcount
+            n += conn.execute("DELETE FROM entries WHERE expires < ?", (cutoff,)).rowcount
+            recount(conn)
+            return n
 
         return self.write(body)
 

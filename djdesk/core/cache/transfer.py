@@ -103,7 +103,7 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
 
 def import_entries(db: CacheDatabase, path: Path) -> dict[str, int]:
     """Merge ``path`` into the cache; returns ``{"imported": n, "skipped": m}``."""
-    from djdesk.core.cache.database import _UPSERT, dumps
+    from djdesk.core.cache.database import _UPSERT, dumps, recount
 
     upsert = _UPSERT + " WHERE excluded.created > entries.created OR entries.version != ?"
     counts = {"imported": 0, "skipped": 0}
@@ -121,6 +121,7 @@ def import_entries(db: CacheDatabase, path: Path) -> dict[str, int]:
             if len(batch) >= BATCH:
                 _flush(conn, batch)
         _flush(conn, batch)
+        recount(conn)
 
     def _flush(conn: Any, batch: list[tuple[Any, ...]]) -> None:
         changed = conn.executemany(upsert, batch).rowcount

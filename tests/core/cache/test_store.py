@@ -261,3 +261,25 @@ async def test_async_context_manager(db_path: Path, clock: FakeClock) -> None:
         await store.set("deezer.track", "1", 1)
     async with await CacheStore.open(db_path, clock=clock) as store:
         assert (await store.get("deezer.track", "1")) is not None
+
+
+async def test_namespace_totals_match_a_recount_after_mixed_writes(store: CacheStore) -> None:
+    await store.set_many("deezer.track", {str(i): "x" * i for i in range(20)})
+    await store.set_many("deezer.track", {str(i): "y" for i in range(10, 30)})  # half overwrite
+    await store.set("deezer.search", "q", [1, 2, 3])
+    await store.delete("deezer.track", "3")
+    await store.delete("deezer.track", "3")
+    await store.purge("deezer.search")
+    await store.set("lastfm.track", "a", 1)
+
+    def truth() -> dict[str, tuple[int, int]]:
+        rows = store.database.conn.execute(
+            "SELECT n.name, count(e.id), coalesce(sum(e.size), 0) FROM namespaces n "
+            "LEFT JOIN entries e ON e.ns = n.id GROUP BY n.name"
+        ).fetchall()
+        return {name: (n, b) for name, n, b in rows}
+
+    expected = await store.run(truth)
+    stats = await store.stats()
+    assert {ns: (s.entries, s.bytes) for ns, s in stats.items()} == expected
+    assert expected["deezer.track"] == (29, sum(i + 2 for i in range(10) if i != 3) + 20 * 3)
