@@ -7,6 +7,7 @@ expiry to now. Paging sorts the whole list, which is fine for the few thousand e
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import time
@@ -16,12 +17,12 @@ from typing import Any
 
 from djdesk.gui.services import CacheEntryRow, FieldValue, NamespaceStats
 
-NAMESPACES = (
+NAMESPACES = (  # real names from core.cache.policy.DEFAULT_TTLS
     "deezer.track",
     "deezer.playlist",
-    "deezer.isrc",
-    "musicbrainz.recording",
-    "lastfm.track_tags",
+    "deezer.search",
+    "musicbrainz.isrc",
+    "lastfm.track",
     "lastfm.artist",
     "reccobeats.features",
     "spotify.playlist",
@@ -71,7 +72,7 @@ class FakeCacheBrowser:
 
     # --- reads ------------------------------------------------------------------------------------
 
-    def namespaces(self) -> list[NamespaceStats]:
+    async def namespaces(self) -> list[NamespaceStats]:
         out = []
         for ns in sorted({e.namespace for e in self._entries.values()} | set(self._versions)):
             items = [e for e in self._entries.values() if e.namespace == ns]
@@ -96,7 +97,8 @@ class FakeCacheBrowser:
             and (not needle or needle in e.key.lower())
         ]
 
-    def count(self, namespace: str | None, search: str) -> int:
+    async def count(self, namespace: str | None, search: str) -> int:
+        await asyncio.sleep(0)  # like the real store: the answer comes on a later loop turn
         return len(self._select(namespace, search))
 
     def _row(self, e: _Entry) -> CacheEntryRow:
@@ -116,7 +118,7 @@ class FakeCacheBrowser:
             stale,
         )
 
-    def page(
+    async def page(
         self,
         namespace: str | None,
         search: str,
@@ -134,41 +136,44 @@ class FakeCacheBrowser:
         rows.sort(key=key, reverse=descending)
         return rows[offset : offset + limit]
 
-    def entry_value(self, namespace: str, key: str) -> Any:
+    async def entry_value(self, namespace: str, key: str) -> Any:
         e = self._entries.get((namespace, key))
         return None if e is None else e.value
 
     # --- writes -----------------------------------------------------------------------------------
 
-    def delete(self, namespace: str, key: str) -> None:
-        self._entries.pop((namespace, key), None)
+    async def delete(self, namespace: str, key: str) -> bool:
+        return self._entries.pop((namespace, key), None) is not None
 
-    def expire(self, namespace: str, key: str) -> None:
+    async def expire(self, namespace: str, key: str) -> bool:
         e = self._entries.get((namespace, key))
-        if e is not None:
-            e.expires_at = self.now()
+        if e is None:
+            return False
+        e.expires_at = self.now()
+        return True
 
-    def purge(self, namespace: str) -> int:
+    async def purge(self, namespace: str) -> int:
         doomed = [k for k, e in self._entries.items() if e.namespace == namespace]
         for k in doomed:
             del self._entries[k]
         return len(doomed)
 
-    def bump(self, namespace: str) -> int:
+    async def bump(self, namespace: str) -> int:
         self._versions[namespace] = self._versions.get(namespace, 1) + 1
         return self._versions[namespace]
 
-    def vacuum(self) -> None:
+    async def vacuum(self) -> None:
         """Nothing to compact in memory; kept so the action is exercised."""
 
-    def export(self, path: Path) -> int:
+    async def export(self, path: Path) -> int:
         lines = [json.dumps({**vars(e)}, separators=(",", ":")) for e in self._entries.values()]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        await asyncio.to_thread(path.write_text, "\n".join(lines) + "\n", encoding="utf-8")
         return len(lines)
 
-    def import_(self, path: Path) -> int:
+    async def import_(self, path: Path) -> int:
         count = 0
-        for line in path.read_text(encoding="utf-8").splitlines():
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        for line in text.splitlines():
             if line.strip():
                 e = _Entry(**json.loads(line))
                 self._entries[(e.namespace, e.key)] = e
@@ -185,7 +190,7 @@ class FakeCacheBrowser:
             by_source.setdefault(fv.source, {})[name] = fv.value
         for source, values in by_source.items():
             ns = {"deezer": "deezer.track", "reccobeats": "reccobeats.features"}.get(
-                source, "lastfm.track_tags" if source == "lastfm" else None
+                source, "lastfm.track" if source == "lastfm" else None
             )
             if ns is None:
                 continue

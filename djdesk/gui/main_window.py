@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.playlists = PlaylistBrowserPanel(services, self.tasks)
-        self.cache = CacheInspectorPanel(services.cache)
+        self.cache = CacheInspectorPanel(services.cache, self.tasks)
         self.progress = EnrichmentProgressPanel(services.control)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

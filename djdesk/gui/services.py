@@ -116,18 +116,8 @@ class CacheEntryRow:
     stale: bool
 
 
-#: Columns a ``CacheBrowser.page`` may sort on (the service maps them to SQL).
-CACHE_ORDER_COLUMNS: tuple[str, ...] = (
-    "key",
-    "namespace",
-    "version",
-    "size",
-    "created_at",
-    "expires_at",
-    "hits",
-    "negative",
-    "stale",
-)
+#: Columns a ``CacheBrowser.page`` may sort on: the ones the store has an index for.
+CACHE_ORDER_COLUMNS: tuple[str, ...] = ("key", "size", "created_at", "expires_at", "hits")
 
 
 # --- the protocols -------------------------------------------------------------------------------
@@ -182,13 +172,17 @@ class EnrichmentControl(Protocol):
 
 
 class CacheBrowser(Protocol):
-    """The cache inspector's view of the KV cache; paging and sorting happen in the store."""
+    """The cache inspector's view of the KV cache; paging and sorting happen in the store.
 
-    def namespaces(self) -> list[NamespaceStats]: ...
+    Async because the real store keeps SQLite on its own thread; the models start these as
+    tasks and fill in when they return, so the GUI thread never waits on the disk.
+    """
 
-    def count(self, namespace: str | None, search: str) -> int: ...
+    async def namespaces(self) -> list[NamespaceStats]: ...
 
-    def page(
+    async def count(self, namespace: str | None, search: str) -> int: ...
+
+    async def page(
         self,
         namespace: str | None,
         search: str,
@@ -196,25 +190,27 @@ class CacheBrowser(Protocol):
         descending: bool,
         offset: int,
         limit: int,
-    ) -> list[CacheEntryRow]: ...
-
-    def entry_value(self, namespace: str, key: str) -> Any:
-        """The stored JSON value (``None`` for a negative entry)."""
+    ) -> list[CacheEntryRow]:
+        """``order_by`` is one of ``CACHE_ORDER_COLUMNS``."""
         ...
 
-    def delete(self, namespace: str, key: str) -> None: ...
+    async def entry_value(self, namespace: str, key: str) -> Any:
+        """The stored JSON value (``None`` for a negative or missing entry)."""
+        ...
 
-    def expire(self, namespace: str, key: str) -> None: ...
+    async def delete(self, namespace: str, key: str) -> bool: ...
 
-    def purge(self, namespace: str) -> int: ...
+    async def expire(self, namespace: str, key: str) -> bool: ...
 
-    def bump(self, namespace: str) -> int: ...
+    async def purge(self, namespace: str) -> int: ...
 
-    def vacuum(self) -> None: ...
+    async def bump(self, namespace: str) -> int: ...
 
-    def export(self, path: Path) -> int: ...
+    async def vacuum(self) -> None: ...
 
-    def import_(self, path: Path) -> int: ...
+    async def export(self, path: Path) -> int: ...
+
+    async def import_(self, path: Path) -> int: ...
 
 
 class AccountService(Protocol):

@@ -9,7 +9,8 @@ cancelling and draining what it left behind, and fails if a task survives cancel
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
 import qasync
@@ -47,3 +48,15 @@ def qloop(qloop_session: qasync.QEventLoop, qapp: QApplication) -> Iterator[qasy
 def services() -> Services:
     """Fake services that stream as fast as the loop allows (no pacing)."""
     return fake_services(step_s=0.0, cache_entries=300)
+
+
+@pytest.fixture
+def arun(qtbot: Any, qloop: qasync.QEventLoop) -> Callable[..., Any]:
+    """Run a coroutine to completion on the (already running) qasync loop from a sync test."""
+
+    def run(coro: Awaitable[Any], timeout_ms: int = 5000) -> Any:
+        task = asyncio.ensure_future(coro)
+        qtbot.waitUntil(task.done, timeout=timeout_ms)
+        return task.result()
+
+    return run

@@ -3,6 +3,10 @@
 Why paged: the cache may hold a million entries. Like Anki's browser and FeelUOwn's readers,
 the model loads ``PAGE`` rows at a time through ``canFetchMore``/``fetchMore`` (the view asks
 as the user scrolls) and never sorts in Qt: ``sort`` re-runs the query with ``order_by``.
+
+Queries are async (the store owns its SQLite thread): ``refresh`` and ``fetchMore`` start a
+task and the rows appear when it returns. A generation counter drops answers to an older query
+(the user typed more of the search meanwhile), and only one page fetch runs at a time.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
-from djdesk.gui.services import CacheBrowser, CacheEntryRow
+from djdesk.gui.services import CACHE_ORDER_COLUMNS, CacheBrowser, CacheEntryRow
+from djdesk.gui.tasks import TaskRegistry
 
 PAGE = 200
 _COLUMNS = (
@@ -55,14 +60,24 @@ def format_ttl(expires_at: float | None, now: float) -> str:
 
 
 class CacheEntriesModel(QAbstractTableModel):
+    loaded = Signal()  # a query (first page) has landed
+
     def __init__(
-        self, cache: CacheBrowser, *, clock: Callable[[], float] = time.time, parent: Any = None
+        self,
+        cache: CacheBrowser,
+        tasks: TaskRegistry,
+        *,
+        clock: Callable[[], float] = time.time,
+        parent: Any = None,
     ) -> None:
         super().__init__(parent)
         self._cache = cache
+        self._tasks = tasks
         self._clock = clock
         self._rows: list[CacheEntryRow] = []
         self._total = 0
+        self._generation = 0
+        self._fetching = False
         self.namespace: str | None = None
         self.search = ""
         self.order_by = "created_at"
@@ -74,29 +89,53 @@ class CacheEntriesModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-run the query from the first page (after a sort, a search or an action)."""
+        self._tasks.start(self.load(), name="cache page")
+
+    async def load(self) -> None:
+        """The first page of the current query; an answer to a superseded query is dropped."""
+        self._generation += 1
+        self._fetching = False
+        generation = self._generation
+        args = (self.namespace, self.search)
+        total = await self._cache.count(*args)
+        rows = await self._cache.page(*args, self.order_by, self.descending, 0, PAGE)
+        if generation != self._generation:
+            return
         self.beginResetModel()
-        self._total = self._cache.count(self.namespace, self.search)
-        self._rows = self._cache.page(
-            self.namespace, self.search, self.order_by, self.descending, 0, PAGE
-        )
+        self._total, self._rows = total, rows
         self.endResetModel()
+        self.loaded.emit()
 
     @property
     def total(self) -> int:
         return self._total
 
+    @property
+    def busy(self) -> bool:
+        return self._fetching
+
     def entry_at(self, row: int) -> CacheEntryRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
+        if parent.isValid() or self._fetching:
             return
-        more = self._cache.page(
-            self.namespace, self.search, self.order_by, self.descending, len(self._rows), PAGE
-        )
+        self._fetching = True
+        self._tasks.start(self._load_more(self._generation), name="cache page")
+
+    async def _load_more(self, generation: int) -> None:
+        try:
+            more = await self._cache.page(
+                self.namespace, self.search, self.order_by, self.descending, len(self._rows), PAGE
+            )
+        finally:
+            if generation == self._generation:
+                self._fetching = False
+        if generation != self._generation:
+            return
         if not more:
             self._total = len(self._rows)
             return
@@ -106,11 +145,17 @@ class CacheEntriesModel(QAbstractTableModel):
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(_COLUMNS):
+        """Only indexed columns sort (the store refuses the others on 1M rows)."""
+        if not 0 <= column < len(_COLUMNS) or _COLUMNS[column][0] not in CACHE_ORDER_COLUMNS:
             return
-        self.order_by = _COLUMNS[column][0]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        wanted = (_COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
+        if wanted == (self.order_by, self.descending):
+            return
+        self.order_by, self.descending = wanted
         self.refresh()
+
+    def sort_column(self) -> int:
+        return next(i for i, (name, _h) in enumerate(_COLUMNS) if name == self.order_by)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from djdesk.core.i18n import N_, _
 from djdesk.gui.cache_inspector.entries_model import format_bytes
@@ -20,15 +20,19 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class NamespaceListModel(QAbstractTableModel):
+    loaded = Signal()
+
     def __init__(self, cache: CacheBrowser, parent: Any = None) -> None:
         super().__init__(parent)
         self._cache = cache
         self._items: list[NamespaceStats] = []
         self._all = NamespaceStats("", 0, 0, 0, 0)
 
-    def reload(self) -> None:
+    async def reload(self) -> None:
+        """Re-read the counters (cheap: the store keeps them per namespace)."""
+        items = await self._cache.namespaces()
         self.beginResetModel()
-        self._items = self._cache.namespaces()
+        self._items = items
         self._all = NamespaceStats(
             "",
             sum(n.entries for n in self._items),
@@ -37,6 +41,7 @@ class NamespaceListModel(QAbstractTableModel):
             sum(n.misses for n in self._items),
         )
         self.endResetModel()
+        self.loaded.emit()
 
     def stats_at(self, row: int) -> NamespaceStats | None:
         if row == 0:

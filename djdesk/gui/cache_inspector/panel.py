@@ -1,15 +1,17 @@
 """CacheInspectorPanel: namespaces, paged entries with search, the JSON of one entry, actions.
 
 Destructive actions (delete, purge, bump, import) ask first through ``confirm``; tests replace
-``confirm`` and ``ask_path`` instead of clicking modal dialogs. After every action the
-namespace list and the entries page are re-queried so counts never lie.
+``confirm`` and ``ask_path`` instead of clicking modal dialogs. Every store call is async (run as
+a task); after each action the namespace list and the entries page are re-queried so counts
+never lie, then ``action_done`` fires with the message shown.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -37,6 +39,7 @@ from djdesk.gui.cache_inspector.entries_model import CacheEntriesModel
 from djdesk.gui.cache_inspector.json_model import build_json_model
 from djdesk.gui.cache_inspector.namespace_model import NamespaceListModel, NamespaceRole
 from djdesk.gui.services import CacheBrowser, CacheEntryRow
+from djdesk.gui.tasks import TaskRegistry
 
 Confirm = Callable[[str, str], bool]
 AskPath = Callable[[str, bool], Path | None]
@@ -63,15 +66,21 @@ def _path_dialog(parent: QWidget) -> AskPath:
 
 
 class CacheInspectorPanel(QWidget):
-    changed = Signal()
+    action_done = Signal(str)  # the message shown after an action and the refresh
+    entry_shown = Signal(object)  # the JSON value now in the detail view
 
-    def __init__(self, cache: CacheBrowser, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, cache: CacheBrowser, tasks: TaskRegistry, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._cache = cache
+        self._tasks = tasks
+        self._shown: tuple[str, str] | None = None
         self.confirm: Confirm = _confirm_dialog(self)
         self.ask_path: AskPath = _path_dialog(self)
         self.ns_model = NamespaceListModel(cache, self)
-        self.entries_model = CacheEntriesModel(cache, parent=self)
+        self.entries_model = CacheEntriesModel(cache, tasks, parent=self)
+        self.entries_model.loaded.connect(self._on_entries_loaded)
 
         self.namespaces = QTableView()
         self.namespaces.setModel(self.ns_model)
@@ -190,7 +199,7 @@ class CacheInspectorPanel(QWidget):
         lay.addWidget(self.splitter)
 
         self.namespaces.selectionModel().currentRowChanged.connect(self._on_namespace_current)
-        self.refresh()
+        # Loaded on first show (the window calls refresh), not here: no query at construction.
 
     # --- queries ---------------------------------------------------------------------------------
 
@@ -204,17 +213,37 @@ class CacheInspectorPanel(QWidget):
 
     def refresh(self) -> None:
         """Re-read namespaces and the current page, keeping the chosen namespace."""
+        self._tasks.start(self._refresh(), name="cache refresh")
+
+    async def _refresh(self) -> None:
         ns = self.current_namespace()
-        self.ns_model.reload()
+        await self.ns_model.reload()
+        selection = self.namespaces.selectionModel()
+        selection.blockSignals(True)
         self.namespaces.selectRow(self.ns_model.row_of(ns))
-        self._requery()
+        selection.blockSignals(False)
+        self._update_buttons()
+        self.entries_model.namespace = self.current_namespace()
+        self.entries_model.search = self.search.text()
+        await self.entries_model.load()
 
     def _requery(self) -> None:
         self.entries_model.set_query(self.current_namespace(), self.search.text())
-        self.count_label.setText(_("{n} entries").format(n=f"{self.entries_model.total:,}"))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
         has_ns = self.current_namespace() is not None
         self.purge_button.setEnabled(has_ns)
         self.bump_button.setEnabled(has_ns)
+
+    def _on_entries_loaded(self) -> None:
+        self.count_label.setText(_("{n} entries").format(n=f"{self.entries_model.total:,}"))
+        self.entries.horizontalHeader().setSortIndicator(
+            self.entries_model.sort_column(),
+            Qt.SortOrder.DescendingOrder
+            if self.entries_model.descending
+            else Qt.SortOrder.AscendingOrder,
+        )
         self._show_entry(None)
 
     def _on_namespace_current(self, _cur: QModelIndex, _prev: QModelIndex) -> None:
@@ -230,42 +259,51 @@ class CacheInspectorPanel(QWidget):
         self.delete_button.setEnabled(entry is not None)
         self.expire_button.setEnabled(entry is not None)
         if entry is None:
+            self._shown = None
             self.detail_title.setText(_("Select an entry to see its stored JSON."))
-            self.json_tree.setModel(build_json_model({}, self))
-            self.json_text.setPlainText("")
+            self._set_json(None, text="")
             return
-        value = self._cache.entry_value(entry.namespace, entry.key)
+        self._shown = (entry.namespace, entry.key)
         kind = _("negative entry: the provider had nothing") if entry.negative else ""
-        self.detail_title.setText(
-            f"{entry.namespace} / {entry.key}" + (f" — {kind}" if kind else "")
-        )
+        title = f"{entry.namespace} / {entry.key}"
+        self.detail_title.setText(title + (f" — {kind}" if kind else ""))
+        self._tasks.start(self._load_value(entry), name="cache entry")
+
+    async def _load_value(self, entry: CacheEntryRow) -> None:
+        value = await self._cache.entry_value(entry.namespace, entry.key)
+        if self._shown == (entry.namespace, entry.key):
+            self._set_json(value)
+            self.entry_shown.emit(value)
+
+    def _set_json(self, value: Any, text: str | None = None) -> None:
         old = self.json_tree.model()
-        self.json_tree.setModel(build_json_model(value, self))
+        self.json_tree.setModel(build_json_model({} if value is None else value, self))
         if old is not None:
             old.deleteLater()
         self.json_tree.expandToDepth(0)
         self.json_tree.resizeColumnToContents(0)
-        self.json_text.setPlainText(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True))
+        if text is None:
+            text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+        self.json_text.setPlainText(text)
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def _done(self, text: str, kind: str = "info") -> None:
+    def _act(self, op: Callable[[], Awaitable[str]]) -> None:
+        self._tasks.start(self._act_async(op), name="cache action")
+
+    async def _act_async(self, op: Callable[[], Awaitable[str]]) -> None:
+        kind = "info"
+        try:
+            text = await op()
+        except DJDeskError as exc:
+            text, kind = f"{exc.message} {exc.hint}".strip(), "error"
+        except (OSError, ValueError) as exc:
+            text, kind = _("That did not work: {err}").format(err=exc), "error"
         self.message.setStyleSheet(theme.banner_style(kind))
         self.message.setText(text)
         self.message.show()
-        self.refresh()
-        self.changed.emit()
-
-    def _guard(self, fn: Callable[[], str]) -> None:
-        try:
-            text = fn()
-        except DJDeskError as exc:
-            self._done(f"{exc.message} {exc.hint}".strip(), "error")
-        except OSError as exc:
-            self._done(_("Could not read or write the file: {err}").format(err=exc), "error")
-        else:
-            if text:
-                self._done(text)
+        await self._refresh()
+        self.action_done.emit(text)
 
     def delete_selected(self) -> None:
         e = self.current_entry()
@@ -273,22 +311,23 @@ class CacheInspectorPanel(QWidget):
             _("Delete entry"), _("Delete {key} from the cache?").format(key=e.key)
         ):
             return
-        self._guard(
-            lambda: (self._cache.delete(e.namespace, e.key), _("Deleted {key}.").format(key=e.key))[
-                1
-            ]
-        )
+
+        async def op() -> str:
+            await self._cache.delete(e.namespace, e.key)
+            return _("Deleted {key}.").format(key=e.key)
+
+        self._act(op)
 
     def expire_selected(self) -> None:
         e = self.current_entry()
         if e is None:
             return
-        self._guard(
-            lambda: (
-                self._cache.expire(e.namespace, e.key),
-                _("{key} expired; it will be fetched again when needed.").format(key=e.key),
-            )[1]
-        )
+
+        async def op() -> str:
+            await self._cache.expire(e.namespace, e.key)
+            return _("{key} expired; it will be fetched again when needed.").format(key=e.key)
+
+        self._act(op)
 
     def purge_namespace(self) -> None:
         ns = self.current_namespace()
@@ -297,9 +336,12 @@ class CacheInspectorPanel(QWidget):
             _("Delete every entry in {ns}? This cannot be undone.").format(ns=ns),
         ):
             return
-        self._guard(
-            lambda: _("Purged {n} entries from {ns}.").format(n=self._cache.purge(ns), ns=ns)
-        )
+
+        async def op() -> str:
+            n = await self._cache.purge(ns)
+            return _("Purged {n} entries from {ns}.").format(n=n, ns=ns)
+
+        self._act(op)
 
     def bump_namespace(self) -> None:
         ns = self.current_namespace()
@@ -308,19 +350,30 @@ class CacheInspectorPanel(QWidget):
             _("Mark every entry in {ns} as stale by bumping its version?").format(ns=ns),
         ):
             return
-        self._guard(lambda: _("{ns} is now at version {v}.").format(ns=ns, v=self._cache.bump(ns)))
+
+        async def op() -> str:
+            v = await self._cache.bump(ns)
+            return _("{ns} is now at version {v}.").format(ns=ns, v=v)
+
+        self._act(op)
 
     def vacuum(self) -> None:
-        self._guard(lambda: (self._cache.vacuum(), _("Cache file compacted."))[1])
+        async def op() -> str:
+            await self._cache.vacuum()
+            return _("Cache file compacted.")
+
+        self._act(op)
 
     def export(self) -> None:
         path = self.ask_path(_("Export cache"), True)
-        if path is not None:
-            self._guard(
-                lambda: _("Exported {n} entries to {name}.").format(
-                    n=self._cache.export(path), name=path.name
-                )
-            )
+        if path is None:
+            return
+
+        async def op() -> str:
+            n = await self._cache.export(path)
+            return _("Exported {n} entries to {name}.").format(n=n, name=path.name)
+
+        self._act(op)
 
     def import_(self) -> None:
         path = self.ask_path(_("Import cache"), False)
@@ -331,4 +384,9 @@ class CacheInspectorPanel(QWidget):
             ),
         ):
             return
-        self._guard(lambda: _("Imported {n} entries.").format(n=self._cache.import_(path)))
+
+        async def op() -> str:
+            n = await self._cache.import_(path)
+            return _("Imported {n} entries.").format(n=n)
+
+        self._act(op)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from djdesk.core.cache.policy import DEFAULT_TTLS
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.core.settings import DEFAULT_RATES, KEY_NOTATIONS, Settings
@@ -42,14 +43,6 @@ _NOTATION_LABELS = {
     "open_key": _("Open Key (1m)"),
     "classic": _("Classic (Am)"),
 }
-DEFAULT_TTL_NAMESPACES = (
-    "deezer.track",
-    "deezer.playlist",
-    "musicbrainz.recording",
-    "lastfm.track_tags",
-    "reccobeats.features",
-    "spotify.playlist",
-)
 
 
 class SettingsDialog(QDialog):
@@ -174,7 +167,7 @@ class SettingsDialog(QDialog):
     def _ttl_tab(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        names = sorted(set(DEFAULT_TTL_NAMESPACES) | set(self._settings.ttl))
+        names = sorted(set(DEFAULT_TTLS) | set(self._settings.ttl))
         self.ttl_table = QTableWidget(len(names), 2)
         self.ttl_table.setHorizontalHeaderLabels(
             [_("Namespace"), _("Lifetime (days, empty = default)")]
