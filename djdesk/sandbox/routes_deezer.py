@@ -159,7 +159,9 @@ class DeezerShapes:
         self._items[t.key] = out
         return out
 
-    def playlist_item(self, t: Track, pos: int) -> dict[str, Any]:
+    def playlist_item(self, t: Track, pos: int, *, embedded: bool = False) -> dict[str, Any]:
+        """A playlist entry: ``isrc``, ``time_add`` and album ``upc``; embedded ones carry a
+        small artist (no pictures), as in the recorded ``/playlist/{id}`` bodies."""
         base = self.item(t)
         out: dict[str, Any] = {}
         for k, v in base.items():
@@ -168,6 +170,22 @@ class DeezerShapes:
                 out["isrc"] = t.isrc
             elif k == "md5_image":
                 out["time_add"] = 1_600_000_000 + pos * 3_600
+        if embedded:
+            out["artist"] = {k: v for k, v in v_artist(out).items() if not k.startswith("pic")}
+        album = dict(out["album"])
+        out["album"] = {
+            "id": album.pop("id"),
+            "title": album.pop("title"),
+            "upc": self.cat.albums[t.album].upc,
+        } | album
+        return out
+
+    def album_item(self, t: Track) -> dict[str, Any]:
+        """An album's embedded track: the artist without link or pictures."""
+        out = dict(self.item(t))
+        out["artist"] = {
+            k: v for k, v in out["artist"].items() if k in ("id", "name", "tracklist", "type")
+        }
         return out
 
     def detail(self, t: Track) -> dict[str, Any]:
@@ -238,6 +256,10 @@ class DeezerShapes:
         return sorted(hits, key=keyfn)[:300]
 
 
+def v_artist(item: dict[str, Any]) -> dict[str, Any]:
+    return dict(item["artist"])
+
+
 def _num(value: str | None, default: float) -> float:
     try:
         return float(value) if value is not None else default
@@ -291,7 +313,7 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
             return no_data()
         tracks = [cat.tracks[k] for k in pl.entries]
         embedded = [
-            shapes.playlist_item(t, i)
+            shapes.playlist_item(t, i, embedded=True)
             for i, t in enumerate(tracks[:EMBED_MAX])
             if not t.deezer_embed_missing
         ]
@@ -393,7 +415,7 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
             "contributors": [shapes.artist(alb.artist, full=True) | {"role": "Main"}],
             "artist": {k: v for k, v in shapes.artist(alb.artist).items() if k != "link"},
             "type": "album",
-            "tracks": {"data": [shapes.item(t) for t in tracks]},
+            "tracks": {"data": [shapes.album_item(t) for t in tracks]},
         }
         return json_response(out)
 
@@ -409,8 +431,8 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
         for k in alb.tracks[index : index + limit]:
             t = cat.tracks[k]
             row: dict[str, Any] = {}
-            for key, value in shapes.item(t).items():
-                if key == "album":
+            for key, value in shapes.album_item(t).items():
+                if key in ("album", "md5_image"):
                     continue
                 row[key] = value
                 if key == "title_version":

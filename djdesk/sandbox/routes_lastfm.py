@@ -228,8 +228,8 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
         text = message or text
         if as_json:
             body: dict[str, Any] = {"error": code, "message": text}
-            if code == 6:
-                body["links"] = []
+            if code == 6 and (message is None or message.startswith("The artist")):
+                body["links"] = []  # the not-found bodies carry it, the limit error does not
             return json_response(body, status)
         xml = f'<lfm status="failed"><error code="{code}">{escape(text)}</error></lfm>'
         return xml_response(xml, status)

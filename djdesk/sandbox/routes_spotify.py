@@ -234,8 +234,11 @@ class SpotifyShapes:
             "external_urls": {"spotify": f"{OPEN}/playlist/{pl.id}"},
             "href": f"{self.base}/playlists/{pl.id}",
             "id": pl.id,
+            # A mosaic (owned) has no size; an uploaded cover (others') has one.
             "images": [
                 {"height": None, "url": _image(pl.id, 0, "ab67706c0000da84")["url"], "width": None}
+                if pl.owned
+                else _image(pl.id, 640, "ab67706c0000da84")
             ],
             "name": pl.name,
             "owner": self.user(pl.owner_id, pl.owner_name),
