@@ -56,6 +56,7 @@ CREATE TABLE entries (
     UNIQUE (ns, key)
 );
 CREATE INDEX entries_key ON entries(key);
+CREATE INDEX entries_ns_version ON entries(ns, version);
 CREATE INDEX entries_ns_created ON entries(ns, created);
 CREATE INDEX entries_created ON entries(created);
 CREATE INDEX entries_ns_expires ON entries(ns, expires);

@@ -190,3 +190,53 @@ async def test_disk_full_maps_to_disk_full_error(store: CacheStore) -> None:
 def test_translate_other_errors() -> None:
     err = connection.translate(sqlite3.OperationalError("no such table: x"), Path("/x/c.db"))
     assert type(err) is StorageError and "could not be used" in err.message
+
+
+async def test_file_with_our_version_but_no_tables_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE other(x)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    store = await CacheStore.open(path, clock=FakeClock(), check=True)
+    try:
+        assert store.recovered is not None and "tables are missing" in store.recovered.message
+    finally:
+        await store.aclose()
+
+
+def test_quick_check_failures_mean_corrupt() -> None:
+    class Conn:
+        def __init__(self, result: object) -> None:
+            self.result = result
+
+        def execute(self, sql: str) -> Conn:
+            if isinstance(self.result, Exception):
+                raise self.result
+            return self
+
+        def fetchone(self) -> tuple[object]:
+            return (self.result,)
+
+    connection.quick_check(Conn("ok"))  # type: ignore[arg-type]
+    with pytest.raises(connection.Corrupt, match="missing from index"):
+        connection.quick_check(Conn("row 5 missing from index entries_key"))  # type: ignore[arg-type]
+    with pytest.raises(connection.Corrupt, match="malformed"):
+        connection.quick_check(Conn(sqlite3.DatabaseError("database disk image is malformed")))  # type: ignore[arg-type]
+
+
+async def test_healthy_file_passes_a_forced_check(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    async with await CacheStore.open(path, clock=FakeClock()) as store:
+        await store.set("deezer.track", "1", 1)
+    async with await CacheStore.open(path, clock=FakeClock(), check=True) as store:
+        assert store.recovered is None
+        assert (await store.get("deezer.track", "1")) is not None
+
+
+def test_error_classification() -> None:
+    assert not connection.is_corruption(ValueError("malformed"))
+    assert connection.primary_code(ValueError()) is None
+    full = sqlite3.OperationalError("database or disk is full")
+    assert isinstance(connection.translate(full, Path("/x/c.db")), DiskFullError)

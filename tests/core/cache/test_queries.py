@@ -79,7 +79,7 @@ async def test_bad_order_by_is_refused(filled: CacheStore) -> None:
 
 
 @pytest.mark.parametrize("order_by", schema.SORTABLE)
-@pytest.mark.parametrize("namespace", [None, "deezer.track"])
+@pytest.mark.parametrize("namespace", [None, "deezer.track", "deezer"])
 async def test_pages_never_sort_in_a_temp_btree(
     filled: CacheStore, order_by: str, namespace: str | None
 ) -> None:
