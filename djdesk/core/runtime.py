@@ -1,30 +1,151 @@
 """The one composition root: ``async with Runtime.open() as rt`` wires the whole core.
 
 CLI and GUI are thin front ends over a ``Runtime``; nothing below it knows a front end exists.
+It builds, in order: paths, settings, secrets, the cache, the library, the orchestrator (one
+policy per provider from ``settings.rates`` and the providers' classifiers), the provider
+clients (base URLs from ``settings.endpoints``) and the engine; on exit it closes them in the
+reverse order, each in its own ``finally`` so one failure never leaks the rest.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+import httpx
+
 from djdesk.core import settings as settings_mod
+from djdesk.core.cache.store import CacheStore
+from djdesk.core.clock import Clock, SystemClock
+from djdesk.core.engine.clients import Clients
+from djdesk.core.engine.enricher import Engine
 from djdesk.core.events import EventBus
+from djdesk.core.library import Library
+from djdesk.core.models import PROVIDERS
+from djdesk.core.net.orchestrator import Orchestrator
+from djdesk.core.net.policy import DEFAULT_POLICIES, ProviderPolicy
 from djdesk.core.paths import Paths, default_paths
+from djdesk.core.providers import CLASSIFIERS
+from djdesk.core.providers.deezer import DeezerClient
+from djdesk.core.providers.lastfm import LastfmClient
+from djdesk.core.providers.musicbrainz import MusicBrainzClient
+from djdesk.core.providers.reccobeats import ReccoBeatsClient
+from djdesk.core.providers.spotify import SpotifyClient
+from djdesk.core.providers.spotify_auth import SpotifyAuth
+from djdesk.core.secrets import SecretStore
+
+#: The client id the sandbox's simulated Spotify accepts when no real one is configured.
+DEMO_CLIENT_ID = "djdesk-demo-client"
+
+
+def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]:
+    """One policy per provider: the net defaults, the user's rate, the provider's classifier.
+
+    The burst never exceeds the rate (at least 1) so ``burst + rate * W`` stays near the
+    provider's own window (Last.fm counts per second, MusicBrainz too).
+    """
+    policies: dict[str, ProviderPolicy] = {}
+    for name in PROVIDERS:
+        base = DEFAULT_POLICIES[name]
+        rate = float(settings.rates.get(name, base.rate))
+        burst = max(1, min(base.burst, int(rate)))
+        policies[name] = dataclasses.replace(
+            base, rate=rate, burst=burst, classify=CLASSIFIERS.get(name)
+        )
+    return policies
 
 
 @dataclass
 class Runtime:
+    """Narrow accessors for the front ends: take what you need, never pass the whole runtime."""
+
     paths: Paths
     settings: settings_mod.Settings
     events: EventBus
+    secrets: SecretStore
+    clock: Clock
+    cache: CacheStore
+    library: Library
+    orchestrator: Orchestrator
+    clients: Clients
+    engine: Engine
 
     @classmethod
     @asynccontextmanager
     async def open(
-        cls, *, paths: Paths | None = None, settings: settings_mod.Settings | None = None
+        cls,
+        *,
+        paths: Paths | None = None,
+        settings: settings_mod.Settings | None = None,
+        secrets: SecretStore | None = None,
+        clock: Clock | None = None,
+        events: EventBus | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_timeout: float = 30.0,
     ) -> AsyncIterator[Runtime]:
+        """Build everything; ``transport`` replaces the innermost HTTP transport (tests)."""
         paths = (paths or default_paths()).ensure()
         settings = settings or settings_mod.load(paths.settings_file)
-        yield cls(paths=paths, settings=settings, events=EventBus())
+        secrets = secrets or SecretStore()
+        clock = clock or SystemClock()
+        events = events or EventBus()
+        async with AsyncExitStack() as stack:
+            cache = await CacheStore.open(paths.cache_db, clock=clock, ttl_overrides=settings.ttl)
+            stack.push_async_callback(cache.aclose)
+            library = await Library.open(paths.library_db, clock=clock)
+            stack.push_async_callback(library.aclose)
+            orchestrator = Orchestrator(
+                build_policies(settings), clock=clock, events=events, transport=transport
+            )
+            stack.push_async_callback(orchestrator.aclose)
+            clients = _clients(settings, secrets, orchestrator, clock, http_timeout)
+            stack.push_async_callback(clients.aclose)
+            engine = Engine(
+                cache=cache,
+                library=library,
+                orchestrator=orchestrator,
+                clients=clients,
+                events=events,
+                clock=clock,
+                settings=settings,
+            )
+            stack.push_async_callback(engine.aclose)
+            yield cls(
+                paths=paths,
+                settings=settings,
+                events=events,
+                secrets=secrets,
+                clock=clock,
+                cache=cache,
+                library=library,
+                orchestrator=orchestrator,
+                clients=clients,
+                engine=engine,
+            )
+
+
+def _clients(
+    settings: settings_mod.Settings,
+    secrets: SecretStore,
+    orch: Orchestrator,
+    clock: Clock,
+    timeout: float,
+) -> Clients:
+    ep = settings.endpoints
+    https = {
+        name: orch.client(name, ep[name], timeout=timeout)
+        for name in ("spotify_accounts", "spotify", "deezer", "musicbrainz", "lastfm", "reccobeats")
+    }
+    client_id = settings.spotify_client_id or (DEMO_CLIENT_ID if settings.demo else "")
+    auth = SpotifyAuth(https["spotify_accounts"], secrets, client_id, clock=clock)
+    return Clients(
+        spotify=SpotifyClient(https["spotify"], auth, clock=clock),
+        spotify_auth=auth,
+        deezer=DeezerClient(https["deezer"], clock=clock),
+        musicbrainz=MusicBrainzClient(https["musicbrainz"], clock=clock),
+        lastfm=LastfmClient(https["lastfm"], secrets, clock=clock),
+        reccobeats=ReccoBeatsClient(https["reccobeats"], clock=clock),
+        https=list(https.values()),
+    )

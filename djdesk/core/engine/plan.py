@@ -1,0 +1,189 @@
+"""The plan, made before any call: what the cache already answers, what is left, how long, and
+what fits the budget.
+
+Pure: it takes the tracks, a ``cached(namespace, key)`` view of what the cache holds (filled by
+one batched ``get_many`` per namespace), the rates and the budgets, and returns numbers and
+decisions. Each track's FIRST lookup per provider is what the waterfall will ask first, so a hit
+there means no call; a miss costs that lookup's calls (a search then a detail costs two; a
+ReccoBeats feature row costs 1/40 of a batch call). With a budget, tracks are served in order
+(selected first, then the input's order) and providers in the order a DJ needs their fields
+(Deezer and ReccoBeats carry BPM, key and energy; Last.fm popularity comes last); what does not
+fit is deferred for a later run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from djdesk.core.engine import cachekeys as ck
+from djdesk.core.engine.waterfall import plain_title
+from djdesk.core.engine.work import EAGER_STEPS, TrackWork
+from djdesk.core.events import PlanReady
+
+#: Order providers get a shared ("total") budget in: the fields a DJ needs most come first.
+FIELD_PRIORITY: tuple[str, ...] = ("deezer", "reccobeats", "musicbrainz", "lastfm")
+BATCH = 40
+
+#: ``cached(namespace, key)``: True when the cache answers it (a negative answer counts).
+CacheView = Callable[[str, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One cache key the waterfall reads first for a track, and the calls a miss costs."""
+
+    provider: str
+    namespace: str
+    key: str
+    cost: float
+    #: Other keys that, when cached, also spare the call (a "no mapping" spares features).
+    spared_by: tuple[tuple[str, str], ...] = ()
+
+
+def first_lookups(work: TrackWork) -> list[Lookup]:
+    out: list[Lookup] = []
+    ids = work.ids
+    if ids.get("deezer"):
+        out.append(Lookup("deezer", ck.DEEZER_TRACK, ck.deezer_id(ids["deezer"]), 1))
+    elif ids.get("isrc"):
+        out.append(Lookup("deezer", ck.DEEZER_TRACK, ck.deezer_isrc(ids["isrc"]), 1))
+    elif work.main_artist and work.title:
+        key = ck.search(work.main_artist, plain_title(work.title), work.duration_ms)
+        out.append(Lookup("deezer", ck.DEEZER_SEARCH, key, 2))
+    if ids.get("spotify"):
+        sid = ids["spotify"]
+        out.append(
+            Lookup(
+                "reccobeats",
+                ck.RB_FEATURES,
+                sid,
+                1 / BATCH,
+                spared_by=((ck.RB_MAP_SPOTIFY, sid),),
+            )
+        )
+    elif ids.get("isrc") and work.main_artist:
+        text = ck.rb_search(f"{work.main_artist} {plain_title(work.title)}")
+        out.append(Lookup("reccobeats", ck.RB_SEARCH, text, 1 + 1 / BATCH))
+    if work.main_artist and work.title:
+        key = ck.lastfm_track(work.main_artist, plain_title(work.title))
+        out.append(Lookup("lastfm", ck.LASTFM_TRACK, key, 1))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    job_id: str
+    tracks: int
+    cache_hits: dict[str, int]
+    cache_misses: dict[str, int]
+    calls_needed: dict[str, int]
+    estimated_s: float
+    #: Track id -> providers whose step waits for a later run (budget).
+    deferred: dict[int, frozenset[str]] = field(default_factory=dict)
+    #: Track ids in the order their work goes out.
+    order: tuple[int, ...] = ()
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls_needed.values())
+
+    def event(self) -> PlanReady:
+        return PlanReady(
+            job_id=self.job_id,
+            calls_needed=dict(self.calls_needed),
+            cache_hits=dict(self.cache_hits),
+            estimated_s=self.estimated_s,
+            deferred=len(self.deferred),
+        )
+
+    def summary(self) -> str:
+        if not self.total_calls:
+            return f"{self.tracks} tracks, everything cached: no call needed"
+        text = f"needs {self.total_calls} calls, about {math.ceil(self.estimated_s)} s"
+        if self.deferred:
+            text += f"; {len(self.deferred)} tracks deferred by the budget"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "tracks": self.tracks,
+            "cache_hits": self.cache_hits,
+            "cache_misses": self.cache_misses,
+            "calls_needed": self.calls_needed,
+            "estimated_s": round(self.estimated_s, 1),
+            "deferred": len(self.deferred),
+            "summary": self.summary(),
+        }
+
+
+def ordered(works: Iterable[TrackWork]) -> list[TrackWork]:
+    """Selected (visible) tracks first, then the input's order."""
+    return sorted(works, key=lambda w: (not w.selected, w.order))
+
+
+def make_plan(
+    job_id: str,
+    works: Sequence[TrackWork],
+    cached: CacheView,
+    *,
+    rates: Mapping[str, float],
+    budgets: Mapping[str, int] | None = None,
+    steps: Sequence[str] = EAGER_STEPS,
+) -> Plan:
+    budgets = dict(budgets or {})
+    queue = ordered(works)
+    hits: dict[str, int] = dict.fromkeys(steps, 0)
+    misses: dict[str, int] = dict.fromkeys(steps, 0)
+    costs: dict[int, dict[str, float]] = {}
+    for work in queue:
+        per: dict[str, float] = {}
+        for look in first_lookups(work):
+            if look.provider not in steps:
+                continue
+            if cached(look.namespace, look.key) or any(cached(n, k) for n, k in look.spared_by):
+                hits[look.provider] += 1
+            else:
+                misses[look.provider] += 1
+                per[look.provider] = per.get(look.provider, 0.0) + look.cost
+        costs[work.track_id] = per
+
+    deferred: dict[int, set[str]] = {}
+    spent: dict[str, float] = {}
+    total_left = budgets.get("total")
+    for provider in [p for p in FIELD_PRIORITY if p in steps] + [
+        p for p in steps if p not in FIELD_PRIORITY
+    ]:
+        limit = budgets.get(provider)
+        used = 0.0
+        for work in queue:
+            cost = costs[work.track_id].get(provider)
+            if not cost:
+                continue
+            fits = limit is None or math.ceil(used + cost - 1e-9) <= limit
+            if fits and total_left is not None:
+                fits = math.ceil(used + cost - 1e-9) <= total_left
+            if fits:
+                used += cost
+            else:
+                deferred.setdefault(work.track_id, set()).add(provider)
+        spent[provider] = used
+        if total_left is not None:
+            total_left = max(0, total_left - math.ceil(used - 1e-9))
+
+    calls = {p: math.ceil(spent.get(p, 0.0) - 1e-9) for p in steps}
+    estimate = max(
+        (calls[p] / rates[p] for p in steps if calls[p] and rates.get(p)),
+        default=0.0,
+    )
+    return Plan(
+        job_id=job_id,
+        tracks=len(works),
+        cache_hits=hits,
+        cache_misses=misses,
+        calls_needed=calls,
+        estimated_s=estimate,
+        deferred={t: frozenset(p) for t, p in deferred.items()},
+        order=tuple(w.track_id for w in queue),
+    )

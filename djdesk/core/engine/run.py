@@ -1,0 +1,310 @@
+"""One enrichment run of one job: prefetch, plan, the eager wave, results streamed and saved.
+
+Invariants:
+- Every track's work for one provider is independent of the others, so a paused or broken
+  provider holds up only its own steps; the track is saved when all its steps have ended.
+- A track's results (fields, payloads, evidence, state) and its journal row are committed in
+  ONE ``record_units`` transaction, and ``TrackEnriched`` goes out only after that commit, so
+  after kill -9 a resume skips exactly the tracks whose results are saved.
+- A track whose step failed (provider down, paused past the wait) is journalled as "retry", so
+  ``--resume`` tries it again; finished ones ("ok") are never asked for twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from djdesk.core.clock import Clock
+from djdesk.core.engine import cachekeys as ck
+from djdesk.core.engine.assemble import assemble
+from djdesk.core.engine.plan import Plan, first_lookups, make_plan
+from djdesk.core.engine.sources import Sources
+from djdesk.core.engine.waterfall import (
+    deezer_step,
+    guarded,
+    lastfm_step,
+    plain_title,
+    reccobeats_step,
+)
+from djdesk.core.engine.work import StepOutcome, TrackWork
+from djdesk.core.events import EventBus, JobStateChanged, TrackEnriched
+from djdesk.core.library import Library, TrackInput, UnitDone
+from djdesk.core.models import Priority
+from djdesk.core.net.orchestrator import Orchestrator
+
+log = logging.getLogger(__name__)
+
+STEP = "enrich"
+WRITE_BATCH = 100
+TITLES = {
+    "spotify": "Spotify",
+    "deezer": "Deezer",
+    "musicbrainz": "MusicBrainz",
+    "lastfm": "Last.fm",
+    "reccobeats": "ReccoBeats",
+}
+
+
+@dataclass
+class RunStats:
+    done: int = 0
+    total: int = 0
+    states: Counter[str] = field(default_factory=Counter)
+    retry: int = 0
+    paused: dict[str, str] = field(default_factory=dict)
+
+
+class Control:
+    """Pause/resume/cancel for the GUI: steps wait at the gate while paused."""
+
+    def __init__(self) -> None:
+        self._running = asyncio.Event()
+        self._running.set()
+        self.cancelled = False
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    async def gate(self) -> None:
+        await self._running.wait()
+        if self.cancelled:
+            raise asyncio.CancelledError
+
+
+class Run:
+    def __init__(
+        self,
+        *,
+        job_id: str,
+        library: Library,
+        sources: Sources,
+        orchestrator: Orchestrator,
+        events: EventBus,
+        clock: Clock,
+        control: Control,
+        bpm_range: tuple[float, float],
+    ) -> None:
+        self.job_id = job_id
+        self._library = library
+        self._src = sources
+        self._orch = orchestrator
+        self._events = events
+        self._clock = clock
+        self.control = control
+        self._bpm_range = bpm_range
+        self.stats = RunStats()
+        self._queue: asyncio.Queue[tuple[UnitDone, dict[str, str]] | None] = asyncio.Queue()
+
+    # -- plan --------------------------------------------------------------------------------
+
+    async def prefetch(self, works: Sequence[TrackWork]) -> None:
+        """One ``get_many`` per namespace for every first lookup, then for the keys the cached
+        answers lead to (a search's detail, a mapping's features), so a warm run never waits
+        on the cache per track."""
+        fetcher = self._src.fetcher
+        wanted: dict[str, list[str]] = {}
+        for work in works:
+            for look in first_lookups(work):
+                wanted.setdefault(look.namespace, []).append(look.key)
+                for namespace, key in look.spared_by:
+                    wanted.setdefault(namespace, []).append(key)
+            if not work.ids.get("spotify") and work.ids.get("isrc") is None:
+                wanted.setdefault(ck.DEEZER_SEARCH, [])
+        for namespace, keys in wanted.items():
+            await fetcher.prefetch(namespace, keys)
+        follow: dict[str, list[str]] = {}
+        for key in wanted.get(ck.DEEZER_SEARCH, []):
+            known = fetcher.known(ck.DEEZER_SEARCH, key)
+            for hit in (known.value if known and not known.negative else None) or []:
+                follow.setdefault(ck.DEEZER_TRACK, []).append(ck.deezer_id(hit["id"]))
+        for key in wanted.get(ck.DEEZER_TRACK, []):
+            known = fetcher.known(ck.DEEZER_TRACK, key)
+            if known is not None and not known.negative and key.startswith("isrc:"):
+                fetcher.remember(ck.DEEZER_TRACK, ck.deezer_id(known.value["id"]), known.value)
+        for key in wanted.get(ck.RB_SEARCH, []):
+            known = fetcher.known(ck.RB_SEARCH, key)
+            for row in (known.value if known and not known.negative else None) or []:
+                sid = _spotify_of(row)
+                if sid:
+                    follow.setdefault(ck.RB_MAP_SPOTIFY, []).append(sid)
+                    follow.setdefault(ck.RB_FEATURES, []).append(sid)
+        for namespace, keys in follow.items():
+            await fetcher.prefetch(namespace, keys)
+
+    def plan(
+        self,
+        works: Sequence[TrackWork],
+        rates: dict[str, float],
+        budgets: dict[str, int],
+        steps: Sequence[str],
+    ) -> Plan:
+        fetcher = self._src.fetcher
+
+        def cached(namespace: str, key: str) -> bool:
+            return fetcher.known(namespace, key) is not None
+
+        return make_plan(self.job_id, works, cached, rates=rates, budgets=budgets, steps=steps)
+
+    # -- the eager wave ----------------------------------------------------------------------
+
+    async def execute(self, works: Sequence[TrackWork], plan: Plan) -> RunStats:
+        self.stats.total = len(works)
+        writer = asyncio.ensure_future(self._writer())
+        by_id = {w.track_id: w for w in works}
+        tasks = [
+            asyncio.ensure_future(self._track(by_id[tid], plan.deferred.get(tid, frozenset())))
+            for tid in plan.order
+            if tid in by_id
+        ]
+        try:
+            for task in tasks:
+                await task
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self._queue.put(None)
+            await asyncio.shield(writer)
+        return self.stats
+
+    async def _track(self, work: TrackWork, deferred: frozenset[str]) -> None:
+        level = Priority.INTERACTIVE if work.selected else Priority.BACKGROUND
+        with self._orch.priority(level):
+            await self.control.gate()
+            src = self._src
+            held = not work.ids.get("spotify") and "reccobeats" not in deferred
+            if held:
+                src.features.hold()
+
+            async def dz() -> StepOutcome:
+                if "deezer" in deferred:
+                    return StepOutcome("deezer", deferred=True)
+                await self.control.gate()
+                return await guarded("deezer", lambda: deezer_step(src, work))
+
+            dz_task = asyncio.ensure_future(dz())
+
+            async def rb() -> StepOutcome:
+                if "reccobeats" in deferred:
+                    return StepOutcome("reccobeats", deferred=True)
+                w = work
+                if not w.ids.get("spotify") and not w.ids.get("isrc"):
+                    found = await dz_task
+                    if found.ids.get("isrc"):
+                        w = replace(work, ids={**work.ids, "isrc": found.ids["isrc"]})
+                await self.control.gate()
+                return await guarded("reccobeats", lambda: reccobeats_step(src, w, held=held))
+
+            async def lf() -> StepOutcome:
+                if "lastfm" in deferred:
+                    return StepOutcome("lastfm", deferred=True)
+                await self.control.gate()
+                return await guarded("lastfm", lambda: lastfm_step(src, work))
+
+            try:
+                outcomes = await asyncio.gather(dz_task, rb(), lf())
+            except BaseException:
+                dz_task.cancel()
+                raise
+        await self._queue.put(self._unit(work, {o.provider: o for o in outcomes}))
+
+    def _unit(
+        self, work: TrackWork, outcomes: dict[str, StepOutcome]
+    ) -> tuple[UnitDone, dict[str, str]]:
+        now = self._clock.time()
+        fields, outcome = assemble(
+            outcomes, now=now, bpm_min=self._bpm_range[0], bpm_max=self._bpm_range[1]
+        )
+        new_ids: dict[str, str] = {}
+        for step in outcomes.values():
+            for provider, value in step.ids.items():
+                if value and not work.ids.get(provider):
+                    new_ids.setdefault(provider, value)
+        evidence = {o.provider: o.evidence for o in outcomes.values() if o.evidence}
+        payloads = tuple((o.provider, *o.payload) for o in outcomes.values() if o.payload)
+        retry = any(o.failure for o in outcomes.values())
+        unit = UnitDone(
+            track_id=work.track_id,
+            step=STEP,
+            outcome="retry" if retry else "ok",
+            fields={name: fv.to_dict() for name, fv in fields.items()},
+            payloads=payloads,
+            evidence=evidence,
+            state=str(outcome.state),
+            missing=outcome.missing,
+            reason=outcome.reason,
+        )
+        return unit, new_ids
+
+    async def _writer(self) -> None:
+        """Batches units into one transaction each; acknowledges only after the commit."""
+        done = False
+        while not done:
+            item = await self._queue.get()
+            batch = []
+            while item is not None:
+                batch.append(item)
+                if len(batch) >= WRITE_BATCH or self._queue.empty():
+                    break
+                item = self._queue.get_nowait()
+            done = item is None
+            if batch:
+                await self._write(batch)
+
+    async def _write(self, batch: list[tuple[UnitDone, dict[str, str]]]) -> None:
+        attach = [TrackInput(ids=ids, same_as=unit.track_id) for unit, ids in batch if ids]
+        if attach:
+            await self._library.upsert_tracks(attach)
+        await self._library.record_units(self.job_id, [unit for unit, _ in batch])
+        for unit, _ in batch:
+            self.stats.done += 1
+            self.stats.states[unit.state or "pending"] += 1
+            if unit.outcome != "ok":
+                self.stats.retry += 1
+            self._events.publish(
+                TrackEnriched(
+                    self.job_id, unit.track_id, tuple(unit.fields), unit.state or "pending"
+                )
+            )
+        self._events.publish(
+            JobStateChanged(
+                self.job_id, "running", self.stats.done, self.stats.total, self.paused_detail()
+            )
+        )
+
+    # -- pauses ------------------------------------------------------------------------------
+
+    def on_pause(self, provider: str, until: dt.datetime) -> None:
+        local = until.astimezone().strftime("%H:%M")
+        text = f"{TITLES.get(provider, provider)} paused until {local}"
+        if self.stats.paused.get(provider) != text:
+            self.stats.paused[provider] = text
+            self._events.publish(
+                JobStateChanged(
+                    self.job_id, "running", self.stats.done, self.stats.total, self.paused_detail()
+                )
+            )
+
+    def paused_detail(self) -> str:
+        return "; ".join(self.stats.paused.values())
+
+
+def _spotify_of(row: dict[str, object]) -> str | None:
+    sid = row.get("spotify_id")
+    return str(sid) if sid else None
+
+
+def search_text(work: TrackWork) -> str:
+    return f"{work.main_artist} {plain_title(work.title)}"
