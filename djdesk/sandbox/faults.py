@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -129,9 +129,15 @@ def known_faults(provider: str) -> set[str]:
 
 
 async def respond_with_fault(
-    provider: str, fault: str, request: web.Request, retry_after: int, timeout_s: float
+    provider: str,
+    fault: str,
+    request: web.Request,
+    retry_after: int,
+    timeout_s: float,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> web.StreamResponse:
-    """Build (and for streaming faults, send) the answer for ``fault``."""
+    """Build (and for streaming faults, send) the answer for ``fault``; stalls use ``sleep``
+    (the sandbox clock's), so a fake clock makes timeouts instant in tests."""
     builder = SPECIFIC.get(provider, {}).get(fault)
     if builder is not None:
         return builder(request, retry_after)
@@ -145,7 +151,7 @@ async def respond_with_fault(
             content_type="text/html",
         )
     if fault == "timeout":
-        await asyncio.sleep(timeout_s)
+        await sleep(timeout_s)
         return text_response(
             "<html><body>504 Gateway Time-out</body></html>", 504, content_type="text/html"
         )
@@ -159,21 +165,32 @@ async def respond_with_fault(
             200,
             content_type="text/html",
         )
-    if fault in ("truncated", "slow_drip"):
+    if fault == "truncated":
         body = b'{"error":null,"data":[{"id":1,"title":"Half a bo'
         resp = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
-        resp.content_length = len(body) * 2 if fault == "truncated" else None
+        resp.content_length = len(body) * 2
         await resp.prepare(request)
-        if fault == "slow_drip":
-            for i in range(0, len(body), 8):
-                await resp.write(body[i : i + 8])
-                await asyncio.sleep(min(0.5, timeout_s / 40))
-            await resp.write(b'dy"}]}')
-            await resp.write_eof()
-            return resp
         await resp.write(body)
         # Close mid-body: the client sees fewer bytes than Content-Length announced.
         if request.transport is not None:
             request.transport.close()
         return resp
     raise ValueError(f"unknown fault {fault!r} for {provider}")
+
+
+async def drip(
+    request: web.Request,
+    response: web.Response,
+    sleep: Callable[[float], Awaitable[None]],
+    pause_s: float,
+) -> web.StreamResponse:
+    """Send a real answer a few bytes at a time (``slow_drip``): complete, but very slow."""
+    body = bytes(response.body or b"")  # type: ignore[arg-type]
+    out = web.StreamResponse(status=response.status, headers=response.headers)
+    await out.prepare(request)
+    step = max(16, len(body) // 16)
+    for i in range(0, len(body), step):
+        await out.write(body[i : i + step])
+        await sleep(pause_s)
+    await out.write_eof()
+    return out

@@ -229,13 +229,15 @@ class Sandbox:
             delay, fault = gate.decide()
             if delay:
                 await clock.sleep(delay)
-            if fault is not None and fault != "missing_fields":
+            if fault is not None and fault not in ("missing_fields", "slow_drip"):
                 return await faults.respond_with_fault(
-                    provider, fault, request, gate.retry_after(), timeout_s
+                    provider, fault, request, gate.retry_after(), timeout_s, clock.sleep
                 )
             response = await handler(request)
             if fault == "missing_fields":
                 response = self._drop_optional(response)
+            elif fault == "slow_drip" and isinstance(response, web.Response):
+                return await faults.drip(request, response, clock.sleep, timeout_s / 40)
             return response
 
         return middleware
