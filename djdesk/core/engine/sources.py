@@ -92,7 +92,10 @@ class Sources:
         if data is None:
             return None
         track = deezer_track(data)
-        self.fetcher.remember(ck.DEEZER_TRACK, ck.deezer_id(track.id), data)
+        by_id = ck.deezer_id(track.id)
+        if self.fetcher.known(ck.DEEZER_TRACK, by_id) is None:
+            # The next run reads this record by the id it attaches now: cache it under both.
+            await self.fetcher.store(ck.DEEZER_TRACK, {by_id: data})
         return track
 
     async def deezer_search(

@@ -84,8 +84,10 @@ def _mb_candidate(r: MusicBrainzRecording) -> Candidate:
     )
 
 
-def _known(reason: str, provider: str, value: str) -> dict[str, object]:
-    return {"chosen": {"provider": provider, "id": value}, "reason": reason, "candidates": []}
+def _known(reason: str, provider: str, value: str) -> None:
+    """No new evidence when a record is read by an id we already had: the match that found
+    the id (kept from the run that made it) or the pin stays the evidence."""
+    return None
 
 
 async def guarded(provider: str, step: Callable[[], Awaitable[StepOutcome]]) -> StepOutcome:
@@ -107,7 +109,7 @@ async def guarded(provider: str, step: Callable[[], Awaitable[StepOutcome]]) -> 
 
 
 def _deezer_outcome(
-    t: DeezerTrack, evidence: dict[str, object], ids: dict[str, str] | None = None
+    t: DeezerTrack, evidence: dict[str, object] | None, ids: dict[str, str] | None = None
 ) -> StepOutcome:
     found_ids = {"deezer": str(t.id), **(ids or {})}
     if t.isrc:
@@ -181,7 +183,7 @@ async def _via_musicbrainz(src: Sources, work: TrackWork, wanted: Wanted) -> Ste
 
 
 def _features_outcome(
-    f: ReccoBeatsFeatures, spotify_id: str, evidence: dict[str, object]
+    f: ReccoBeatsFeatures, spotify_id: str, evidence: dict[str, object] | None
 ) -> StepOutcome:
     ids = {"spotify": spotify_id}
     if f.reccobeats_id:
@@ -220,7 +222,7 @@ async def reccobeats_step(src: Sources, work: TrackWork, *, held: bool = False) 
 
 async def _reccobeats(src: Sources, work: TrackWork, hold: list[bool]) -> StepOutcome:
     spotify_id = work.ids.get("spotify")
-    evidence: dict[str, object] = _known("known id", "spotify", spotify_id or "")
+    evidence: dict[str, object] | None = _known("known id", "spotify", spotify_id or "")
     if not spotify_id:
         isrc = work.ids.get("isrc")
         if not isrc:

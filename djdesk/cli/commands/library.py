@@ -1,0 +1,183 @@
+"""``djdesk playlists | show PLAYLIST | pin TRACK PROVIDER ID | jobs``: the library from the shell.
+
+These read and write only the library database (no provider call), so they open it alone
+rather than the whole runtime. ``PLAYLIST`` is the number ``djdesk playlists`` prints, the
+provider's playlist id, or a name; ``TRACK`` is the track number ``show --json`` gives as
+``track_id``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from djdesk.cli.render import print_json, print_table
+from djdesk.core import settings as settings_mod
+from djdesk.core.engine.report import SUMMARY_COLUMNS, playlist_report, summary_row
+from djdesk.core.errors import InputError
+from djdesk.core.i18n import _
+from djdesk.core.library import ID_PROVIDERS, Library, PlaylistSummary
+from djdesk.core.paths import default_paths
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("playlists", help=_("list the imported playlists"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=lambda a: _with_library(_playlists, a))
+
+    p = sub.add_parser("show", help=_("show one playlist's tracks with their enrichment"))
+    p.add_argument("playlist", help=_("number from `djdesk playlists`, provider id or name"))
+    p.add_argument("--json", action="store_true", help=_("print every field with provenance"))
+    p.set_defaults(handler=lambda a: _with_library(_show, a))
+
+    p = sub.add_parser(
+        "pin",
+        help=_("pin the right id for a track on a provider (wins over any match)"),
+        description=_(
+            "Pins persist and win everywhere: the next enrichment reads that provider by the "
+            "pinned id instead of matching. Unpin with --remove."
+        ),
+    )
+    p.add_argument("track", type=int, help=_("the track_id shown by `djdesk show --json`"))
+    p.add_argument("provider", choices=ID_PROVIDERS, help=_("which provider's id"))
+    p.add_argument("id", nargs="?", help=_("the id on that provider"))
+    p.add_argument("--remove", action="store_true", help=_("remove the pin instead"))
+    p.set_defaults(handler=lambda a: _with_library(_pin, a))
+
+    p = sub.add_parser("jobs", help=_("list enrichment jobs (resume one with enrich --resume)"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=lambda a: _with_library(_jobs, a))
+
+
+def _with_library(fn: Callable[[Library, argparse.Namespace], Awaitable[int]], args: Any) -> int:
+    async def main() -> int:
+        paths = default_paths().ensure()
+        async with await Library.open(paths.library_db) as library:
+            return await fn(library, args)
+
+    return asyncio.run(main())
+
+
+def _when(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def _playlist_dict(p: PlaylistSummary) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "service": p.service,
+        "service_id": p.service_id,
+        "name": p.name,
+        "owner": p.owner,
+        "url": p.url,
+        "entries": p.entries,
+        "imported_at": p.imported_at,
+        "enrichment_state": p.enrichment_state,
+        "states": dict(p.states),
+    }
+
+
+async def _playlists(library: Library, args: argparse.Namespace) -> int:
+    playlists = await library.list_playlists()
+    if args.json:
+        print_json([_playlist_dict(p) for p in playlists])
+        return 0
+    rows = [
+        (
+            p.id,
+            p.service,
+            p.name,
+            p.entries,
+            ", ".join(f"{n} {s}" for s, n in sorted(p.states.items())),
+            _when(p.imported_at),
+        )
+        for p in playlists
+    ]
+    print_table(["#", _("service"), _("name"), _("entries"), _("states"), _("imported")], rows)
+    return 0
+
+
+async def find_playlist(library: Library, text: str) -> PlaylistSummary:
+    playlists = await library.list_playlists()
+    for p in playlists:
+        if text == str(p.id) or text == p.service_id or text == p.url:
+            return p
+    named = [p for p in playlists if p.name.casefold() == text.casefold()]
+    if len(named) == 1:
+        return named[0]
+    raise InputError(
+        f"No playlist {text!r} in the library.", hint="See the list with `djdesk playlists`."
+    )
+
+
+async def _show(library: Library, args: argparse.Namespace) -> int:
+    playlist = await find_playlist(library, args.playlist)
+    rows = await playlist_report(library, playlist.id)
+    if args.json:
+        print_json({"playlist": _playlist_dict(playlist), "tracks": rows})
+        return 0
+    notation = settings_mod.load(default_paths().settings_file).key_notation
+    summary = [summary_row(r, notation) for r in rows]
+    print_table(
+        ["track_id", *SUMMARY_COLUMNS],
+        [
+            [r["track_id"], *(s[c] for c in SUMMARY_COLUMNS)]
+            for r, s in zip(rows, summary, strict=True)
+        ],
+    )
+    return 0
+
+
+async def _pin(library: Library, args: argparse.Namespace) -> int:
+    if args.remove:
+        removed = await library.unpin(args.track, args.provider)
+        print(_("pin removed") if removed else _("there was no pin"))
+        return 0
+    if not args.id:
+        raise InputError("Give the id to pin.", hint="djdesk pin TRACK PROVIDER ID")
+    try:
+        await library.pin(args.track, args.provider, args.id)
+    except LookupError:
+        raise InputError(
+            f"No track {args.track} in the library.",
+            hint="Track numbers are the track_id in `djdesk show PLAYLIST --json`.",
+        ) from None
+    print(
+        _("pinned {provider} {id} to track {track}").format(
+            provider=args.provider, id=args.id, track=args.track
+        )
+    )
+    return 0
+
+
+async def _jobs(library: Library, args: argparse.Namespace) -> int:
+    jobs = await library.list_jobs()
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": j.id,
+                    "input": j.input,
+                    "state": j.state,
+                    "created_at": j.created_at,
+                    "updated_at": j.updated_at,
+                    "playlist_id": j.playlist_id,
+                    "totals": j.totals,
+                    "error": j.error,
+                    "options": j.options,
+                }
+                for j in jobs
+            ]
+        )
+        return 0
+    rows = [
+        (j.id, j.state, _when(j.created_at), j.totals.get("done", ""), j.error or "", j.input)
+        for j in jobs
+    ]
+    print_table(["job", _("state"), _("created"), _("done"), _("note"), _("input")], rows)
+    return 0
