@@ -68,7 +68,7 @@ class LoopbackServer:
         if self._server is not None:
             self._server.close()
             for writer in list(self._writers):  # idle preconnects would keep the port busy
-                writer.transport.abort()
+                writer.close()  # flushes a page still in the buffer, then closes
             await self._server.wait_closed()
             self._server = None
         if not self.result.done():
@@ -82,7 +82,7 @@ class LoopbackServer:
                 line = await reader.readline()
                 if line in (b"\r\n", b"\n", b""):
                     break
-            status, title, text = self._answer(request_line)
+            status, title, text, outcome = self._answer(request_line)
             body = (
                 b""
                 if request_line.startswith("HEAD ")
@@ -95,37 +95,48 @@ class LoopbackServer:
             )
             writer.write(head.encode() + body)
             await writer.drain()
+            # Resolve only once the page is sent: the flow closes the listener right after.
+            if outcome is not None and not self.result.done():
+                self.result.set_result(outcome)
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             pass
         finally:
             self._writers.discard(writer)
             writer.close()
 
-    def _answer(self, request_line: str) -> tuple[str, str, str]:
+    def _answer(self, request_line: str) -> tuple[str, str, str, CallbackResult | None]:
         parts = request_line.split(" ")
         if len(parts) != 3 or parts[0] not in ("GET", "HEAD"):
-            return "400 Bad Request", "DJDesk", "Unexpected request."
+            return "400 Bad Request", "DJDesk", "Unexpected request.", None
         target = urlsplit(parts[1])
         if target.path != CALLBACK_PATH:
-            return "404 Not Found", "DJDesk", "Nothing here."
+            return "404 Not Found", "DJDesk", "Nothing here.", None
         query = {k: v[0] for k, v in parse_qs(target.query).items()}
         if parts[0] != "GET" or not ({"code", "error"} & query.keys()):
-            return "200 OK", "DJDesk", "Waiting for Spotify…"
+            return "200 OK", "DJDesk", "Waiting for Spotify…", None
         if self.result.done():
-            return "409 Conflict", "DJDesk", "This login has already finished."
+            return "409 Conflict", "DJDesk", "This login has already finished.", None
         state = query.get("state", "")
         if not hmac.compare_digest(state.encode(), self._state.encode()):
-            self.result.set_result(CallbackResult(None, "state_mismatch"))
             return (
                 "400 Bad Request",
                 "Login not accepted",
                 "This answer does not belong to the login DJDesk started. Start again from DJDesk.",
+                CallbackResult(None, "state_mismatch"),
             )
         if "error" in query:
-            self.result.set_result(CallbackResult(None, _safe_error(query["error"])))
-            return "200 OK", "Login cancelled", "You can close this tab and return to DJDesk."
-        self.result.set_result(CallbackResult(query["code"], None))
-        return "200 OK", "Logged in to Spotify", "You can close this tab and return to DJDesk."
+            return (
+                "200 OK",
+                "Login cancelled",
+                "You can close this tab and return to DJDesk.",
+                CallbackResult(None, _safe_error(query["error"])),
+            )
+        return (
+            "200 OK",
+            "Logged in to Spotify",
+            "You can close this tab and return to DJDesk.",
+            CallbackResult(query["code"], None),
+        )
 
 
 def _safe_error(value: str) -> str:
