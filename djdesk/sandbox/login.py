@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from djdesk.core.errors import ProviderDownError
+
 DEMO_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 DEMO_SCOPES = "playlist-read-private playlist-read-collaborative"
 
@@ -54,10 +56,14 @@ async def demo_login(
             },
         )
         if resp.status_code != 302:
-            raise RuntimeError(f"sandbox authorize refused the demo login ({resp.status_code})")
+            raise ProviderDownError(
+                "spotify_accounts", f"The sandbox refused the demo login ({resp.status_code})."
+            )
         query = parse_qs(urlsplit(resp.headers["Location"]).query)
         if query.get("state") != [state] or "code" not in query:
-            raise RuntimeError("sandbox authorize redirect lacked code or state")
+            raise ProviderDownError(
+                "spotify_accounts", "The sandbox login redirect lacked a code or state."
+            )
         token = await client.post(
             f"{accounts}/api/token",
             data={

@@ -120,11 +120,14 @@ class ProviderGate:
         self.latency = profile.latency.get(provider, Latency(0.0))
         self.limit = profile.limits.get(provider)
         self._hits: deque[float] = deque()
-        self.faults = tuple(f for f in profile.faults if f in faults_known)
+        # The accounts host is never faulted by a profile: the demo must always log in.
+        # Tests that want login failures inject them explicitly.
+        spared = provider == "spotify_accounts"
+        self.faults = () if spared else tuple(f for f in profile.faults if f in faults_known)
         self.injected: deque[str] = deque()
         self._outage_at: float | None = None
         self._outage_until = 0.0
-        if profile.outage_s:
+        if profile.outage_s and not spared:
             self._outage_at = clock.monotonic() + self.rng.uniform(5.0, 60.0)
 
     def inject(self, fault: str, count: int = 1) -> None:
