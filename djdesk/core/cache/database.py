@@ -488,10 +488,14 @@ class CacheDatabase:
         return 0 if info is None else info.effective
 
     def close(self) -> None:
+        """Flush hit counts and checkpoint without waiting: PASSIVE never blocks on another
+        process (TRUNCATE could wait out ``busy_timeout`` while a second window reads); the
+        last connection to close checkpoints fully anyway, and ``vacuum`` truncates the WAL."""
         try:
             self.flush()
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except Exception:  # closing must not fail; a cache loses at most hit counts
-            log.warning("cache flush at close failed", exc_info=True)
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception as exc:  # closing must not fail; a cache loses at most hit counts
+            log.warning("cache: hit counts not saved at close (%s)", type(exc).__name__)
+            log.debug("cache close failure", exc_info=True)
         finally:
             self.conn.close()

@@ -27,6 +27,7 @@ from djdesk.core.cache.entry import CacheEntry, NamespaceStats
 from djdesk.core.cache.policy import TtlPolicy
 from djdesk.core.clock import Clock, SystemClock
 from djdesk.core.errors import CacheCorruptError, StorageError
+from djdesk.core.events import CacheChanged, EventBus
 
 T = TypeVar("T")
 
@@ -38,10 +39,18 @@ class CacheStore:
     (at open or later); show it to the user once, the store keeps working.
     """
 
-    def __init__(self, db: CacheDatabase, executor: ThreadPoolExecutor) -> None:
+    def __init__(
+        self, db: CacheDatabase, executor: ThreadPoolExecutor, events: EventBus | None = None
+    ) -> None:
         self._db = db
         self._executor = executor
+        self._events = events
         self._closed = False
+
+    def _changed(self, ns: str | None, action: str) -> None:
+        """Published on the loop thread after the change committed (the inspector refreshes)."""
+        if self._events is not None:
+            self._events.publish(CacheChanged(ns, action))
 
     @classmethod
     async def open(
@@ -53,7 +62,13 @@ class CacheStore:
         l1_items: int = 20_000,
         l1_bytes: int = 64 * 1024 * 1024,
         check: bool | None = None,
+        events: EventBus | None = None,
     ) -> CacheStore:
+        """Open or create the file; a corrupt one is replaced (see ``recovered``).
+
+        Raises ``SchemaTooNewError`` (file untouched) or ``StorageError``. ``ttl_overrides`` is
+        ``Settings.ttl``; ``events`` receives a ``CacheChanged`` after each committed change.
+        """
         policy = TtlPolicy.from_overrides(ttl_overrides)
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djdesk-cache")
         factory = functools.partial(
@@ -70,7 +85,7 @@ class CacheStore:
         except BaseException:
             executor.shutdown(wait=False)
             raise
-        return cls(db, executor)
+        return cls(db, executor, events)
 
     async def __aenter__(self) -> CacheStore:
         return self
@@ -143,31 +158,45 @@ class CacheStore:
         ttl: float | None = None,
     ) -> int:
         """Store many entries in one transaction; returns how many were written."""
-        return await self.run(
+        n = await self.run(
             functools.partial(self._db.set_many, ns, dict(items), negative=negative, ttl=ttl)
         )
+        self._changed(ns, "set")
+        return n
 
     async def delete(self, ns: str, key: str) -> bool:
-        return await self.run(self._db.delete, ns, key)
+        result = await self.run(self._db.delete, ns, key)
+        self._changed(ns, "delete")
+        return result
 
     async def expire(self, ns: str, key: str) -> bool:
         """Expire now but keep for stale-if-error; False when there was no live entry."""
-        return await self.run(self._db.expire, ns, key)
+        result = await self.run(self._db.expire, ns, key)
+        self._changed(ns, "expire")
+        return result
 
     async def purge(self, ns: str | None = None) -> int:
         """Delete ``ns`` and its dotted children (``"deezer"`` = every ``deezer.*``), or all."""
-        return await self.run(self._db.purge, ns)
+        result = await self.run(self._db.purge, ns)
+        self._changed(ns, "purge")
+        return result
 
     async def bump(self, ns: str) -> int:
         """Invalidate ``ns`` and its dotted children at once; returns ``ns``'s new version."""
-        return await self.run(self._db.bump, ns)
+        result = await self.run(self._db.bump, ns)
+        self._changed(ns, "bump")
+        return result
 
     async def sweep(self) -> int:
-        return await self.run(self._db.sweep)
+        n = await self.run(self._db.sweep)
+        self._changed(None, "sweep")
+        return n
 
     async def vacuum(self) -> dict[str, int]:
         """Sweep old versions and long-expired rows, compact the file, truncate the WAL."""
-        return await self.run(self._db.vacuum)
+        result = await self.run(self._db.vacuum)
+        self._changed(None, "vacuum")
+        return result
 
     async def export(self, path: Path) -> int:
         """Write current entries to a portable JSON Lines file (see ``transfer``)."""
@@ -179,7 +208,9 @@ class CacheStore:
         """Merge a file written by ``export``; the newer of two entries wins."""
         from djdesk.core.cache import transfer
 
-        return await self.run(transfer.import_entries, self._db, Path(path))
+        result = await self.run(transfer.import_entries, self._db, Path(path))
+        self._changed(None, "import")
+        return result
 
     async def aclose(self) -> None:
         if self._closed:

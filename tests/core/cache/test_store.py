@@ -283,3 +283,27 @@ async def test_namespace_totals_match_a_recount_after_mixed_writes(store: CacheS
     stats = await store.stats()
     assert {ns: (s.entries, s.bytes) for ns, s in stats.items()} == expected
     assert expected["deezer.track"] == (29, sum(i + 2 for i in range(10) if i != 3) + 20 * 3)
+
+
+async def test_changes_are_published_after_commit(db_path: Path, clock: FakeClock) -> None:
+    from djdesk.core.events import CacheChanged, EventBus
+
+    bus = EventBus()
+    seen: list[CacheChanged] = []
+    bus.subscribe(CacheChanged, seen.append)
+    async with await CacheStore.open(db_path, clock=clock, events=bus) as store:
+        await store.set("deezer.track", "1", 1)
+        await store.get("deezer.track", "1")
+        await store.expire("deezer.track", "1")
+        await store.delete("deezer.track", "1")
+        await store.bump("deezer")
+        await store.purge()
+        await store.vacuum()
+    assert [(e.namespace, e.action) for e in seen] == [
+        ("deezer.track", "set"),
+        ("deezer.track", "expire"),
+        ("deezer.track", "delete"),
+        ("deezer", "bump"),
+        (None, "purge"),
+        (None, "vacuum"),
+    ]
