@@ -205,7 +205,7 @@ class SpotifyAuth:
         client_id: str,
         *,
         clock: Clock | None = None,
-        open_browser: Callable[[str], object] = webbrowser.open,
+        open_browser: Callable[[str], object] | None = None,
         login_timeout: float = LOGIN_TIMEOUT_S,
     ) -> None:
         self._http = http
@@ -227,8 +227,12 @@ class SpotifyAuth:
         *,
         cancel: asyncio.Event | None = None,
         on_url: Callable[[str], None] | None = None,
+        browser_wait: float | None = None,
     ) -> TokenSet:
-        """Run the browser login; ``on_url`` gets the URL to show if no browser opens."""
+        """Run the browser login; ``on_url`` gets the URL to show if no browser opens.
+
+        ``browser_wait`` overrides how long to wait for the redirect (default 5 minutes).
+        """
         if not self._client_id:
             raise ConfigError("No Spotify client id is set.", hint=CLIENT_ID_HINT)
         if self._login_lock.locked():
@@ -246,9 +250,11 @@ class SpotifyAuth:
                 )
                 if on_url is not None:
                     on_url(url)
-                await asyncio.to_thread(self._open_browser, url)
+                # looked up at call time so a test (or a headless session) can replace it
+                await asyncio.to_thread(self._open_browser or webbrowser.open, url)
                 log.info("spotify login: waiting for the browser")
-                result = await self._wait(server.result, cancel)
+                wait = self._login_timeout if browser_wait is None else browser_wait
+                result = await self._wait(server.result, cancel, wait)
                 redirect_uri = server.redirect_uri
             code = self._check(result)
             logs.register_secret(code)
@@ -258,9 +264,9 @@ class SpotifyAuth:
             return tokens
 
     async def _wait(
-        self, result: asyncio.Future[CallbackResult], cancel: asyncio.Event | None
+        self, result: asyncio.Future[CallbackResult], cancel: asyncio.Event | None, wait: float
     ) -> CallbackResult:
-        timer = asyncio.ensure_future(self._clock.sleep(self._login_timeout))
+        timer = asyncio.ensure_future(self._clock.sleep(wait))
         waiters: set[asyncio.Future[Any]] = {result, timer}
         cancelled = asyncio.ensure_future(cancel.wait()) if cancel is not None else None
         if cancelled is not None:
@@ -275,7 +281,7 @@ class SpotifyAuth:
             return result.result()
         if cancelled is not None and cancelled.done():
             raise LoginRequiredError("The Spotify login was cancelled.", hint=RELOGIN_HINT)
-        minutes = self._login_timeout / 60
+        minutes = wait / 60
         raise LoginRequiredError(
             f"No answer from the browser within {minutes:g} minutes; the login was stopped.",
             hint=RELOGIN_HINT,
