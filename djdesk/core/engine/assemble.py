@@ -8,6 +8,7 @@ its source. Nothing missing is invented: a missing field stays missing and the s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -94,4 +95,12 @@ def assemble(
         failure="; ".join(failures) or None,
         deferred=any(s.deferred for s in outcomes.values()),
     )
+    if outcome.missing and outcome.reason is None:
+        # Name which provider had nothing, so the missing-tracks report says why.
+        why = [
+            f"{s.provider}: {s.skipped or 'no match'}"
+            for s in outcomes.values()
+            if not s.found and not s.deferred
+        ]
+        outcome = dataclasses.replace(outcome, reason="; ".join(why) or None)
     return fields, outcome
