@@ -89,10 +89,16 @@ def probe(path: Path) -> None:
     except sqlite3.Error as exc:  # pragma: no cover - permissions; surfaced as StorageError
         raise translate(exc, path) from exc
     try:
+        # One read transaction for every look, so another process's VACUUM + checkpoint cannot
+        # shrink the file between reading page_count and measuring it (a false "truncated").
+        conn.execute("BEGIN")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+        wal = path.with_name(path.name + "-wal")
+        in_wal = wal.exists() and wal.stat().st_size > 0
+        on_disk = path.stat().st_size
     except sqlite3.DatabaseError as exc:
         if is_corruption(exc):
             raise Corrupt(str(exc)) from exc
@@ -104,9 +110,8 @@ def probe(path: Path) -> None:
         raise Corrupt(f"not a DJDesk cache (tables {sorted(tables)})")
     if version > 0 and not tables >= _OUR_TABLES:
         raise Corrupt("cache tables are missing")
-    wal = path.with_name(path.name + "-wal")
-    if page_count * page_size > path.stat().st_size and not (wal.exists() and wal.stat().st_size):
-        raise Corrupt(f"file truncated ({path.stat().st_size} of {page_count * page_size} bytes)")
+    if page_count * page_size > on_disk and not in_wal:
+        raise Corrupt(f"file truncated ({on_disk} of {page_count * page_size} bytes)")
 
 
 def quick_check(conn: sqlite3.Connection) -> None:

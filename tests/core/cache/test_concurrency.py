@@ -107,3 +107,55 @@ async def test_two_stores_in_one_process_interleave(tmp_path: Path) -> None:
     finally:
         await a.aclose()
         await b.aclose()
+
+
+OPENER = """
+import asyncio, sys
+from pathlib import Path
+from djdesk.core.cache.store import CacheStore
+
+async def main(path, name):
+    print("ready", flush=True)
+    assert sys.stdin.readline().strip() == "go"
+    store = await CacheStore.open(Path(path))
+    assert store.recovered is None, store.recovered
+    await store.set("spotify.user", name, {"name": name})
+    await store.aclose()
+    print("ok", flush=True)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def test_four_processes_create_the_same_new_file(tmp_path: Path) -> None:
+    """Racing first opens (create, WAL switch, migration) must neither fail nor 'recover'."""
+    path = tmp_path / "cache.sqlite3"
+    names = ["p0", "p1", "p2", "p3"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, str(path), name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for name in names
+    ]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0 and out.strip() == "ok", err
+    assert not [f for f in tmp_path.iterdir() if "corrupt" in f.name]
+
+    async def check() -> None:
+        async with await CacheStore.open(path) as store:
+            found = await store.get_many("spotify.user", names)
+            assert sorted(found) == names
+
+    asyncio.run(check())
