@@ -352,8 +352,20 @@ class Catalog:
         popular = sorted((t for t in self.tracks if t.kind == "original"), key=lambda t: -t.rank)[
             :40
         ]
-        karaoke_artist = self.artists[rng.randrange(len(self.artists))]
-        karaoke_artist.name, karaoke_artist.sort_name = "Karaoke Hits Band", "Karaoke Hits Band"
+        karaoke_artist = Artist(
+            key=len(self.artists),
+            name="Karaoke Hits Band",
+            sort_name="Karaoke Hits Band",
+            country="GB",
+            genre="pop",
+            spotify_id=names.base62_id(rng),
+            deezer_id=rng.randrange(1_000, 90_000_000),
+            mbid=names.uuid4(rng),
+            rb_uuid=names.uuid4(rng),
+            listeners=900,
+            playcount=4_000,
+        )
+        self.artists.append(karaoke_artist)
         k_album = self._new_album(karaoke_artist, "compilation", "Karaoke Party Hits", 2019)
         for base in popular:
             coverer = self.artists[rng.randrange(len(self.artists))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -227,3 +229,29 @@ def test_thread_stops_cleanly(catalog: Catalog) -> None:
     assert thread._thread is None
     with pytest.raises(httpx.ConnectError):
         httpx.get(endpoints["deezer"] + "/track/1", timeout=2)
+
+
+class _SignallingClock(FakeClock):
+    """A fake clock that says when someone starts sleeping on it (a stalled request)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sleeping = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeping.set()
+        await super().sleep(seconds)
+
+
+async def test_stop_is_quick_even_with_a_stalled_request(catalog: Catalog) -> None:
+    """A "timeout" fault stalls until the clock moves; stop() must not wait for it."""
+    clock = _SignallingClock()
+    sb = Sandbox(catalog=catalog, clock=clock)
+    endpoints = await sb.start()
+    sb.inject("deezer", "timeout")
+    async with httpx.AsyncClient(timeout=30) as c:
+        stalled = asyncio.create_task(c.get(endpoints["deezer"] + "/track/1"))
+        await clock.sleeping.wait()
+        await sb.stop()  # shutdown_timeout 0.5 s, then the handler is cancelled
+        with pytest.raises(httpx.HTTPError):
+            await stalled
