@@ -82,10 +82,6 @@ def parse_source(text: str) -> SourceRef:
     raise _unsupported(f"Links from {host or 'this site'} are not supported.")
 
 
-#: The name the GUI looks for.
-parse_link = parse_source
-
-
 def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
