@@ -79,3 +79,25 @@ async def test_injected_faults_become_typed_errors(
                 await SpotifyClient(http, _DemoToken()).me()
             else:
                 await DeezerClient(http).track(catalog.tracks[0].deezer_id)
+
+
+async def test_the_projects_pkce_login_works_against_the_sandbox(
+    endpoints: dict[str, str],
+) -> None:
+    """The real browser flow: authorize URL -> sandbox 302 -> loopback listener -> token."""
+    from djdesk.core.providers.spotify_auth import SpotifyAuth
+    from djdesk.core.secrets import SecretStore
+
+    def browser(url: str) -> None:  # a browser that follows the redirect to the loopback
+        httpx.get(url, follow_redirects=True, timeout=10)
+
+    store = SecretStore()
+    store.use_session_only()
+    async with httpx.AsyncClient(base_url=endpoints["spotify_accounts"], timeout=10) as accounts:
+        auth = SpotifyAuth(accounts, store, "djdesk-demo-client", open_browser=browser)
+        tokens = await auth.login(browser_wait=20)
+        token = await auth.access_token()
+    assert tokens.refresh_token and token
+    async with httpx.AsyncClient(base_url=endpoints["spotify"], timeout=10) as http:
+        r = await http.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200
