@@ -171,7 +171,7 @@ class DeezerShapes:
             elif k == "md5_image":
                 out["time_add"] = 1_600_000_000 + pos * 3_600
         if embedded:
-            out["artist"] = {k: v for k, v in v_artist(out).items() if not k.startswith("pic")}
+            out["artist"] = {k: v for k, v in out["artist"].items() if not k.startswith("pic")}
         album = dict(out["album"])
         out["album"] = {
             "id": album.pop("id"),
@@ -254,10 +254,6 @@ class DeezerShapes:
             "ARTIST_ASC": lambda t: self.cat.artist_credit(t),
         }.get(order, lambda t: -t.rank)
         return sorted(hits, key=keyfn)[:300]
-
-
-def v_artist(item: dict[str, Any]) -> dict[str, Any]:
-    return dict(item["artist"])
 
 
 def _num(value: str | None, default: float) -> float:
@@ -491,6 +487,30 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
             }
         )
 
+    artists_by_deezer = {a.deezer_id: a for a in cat.artists}
+    albums_per_artist: dict[int, int] = {}
+    for alb in cat.albums:
+        albums_per_artist[alb.artist] = albums_per_artist.get(alb.artist, 0) + 1
+
+    async def artist(request: web.Request) -> web.Response:
+        raw = request.match_info["id"]
+        if not raw.lstrip("-").isdigit():
+            return wrong()
+        a = artists_by_deezer.get(int(raw))
+        if a is None:
+            return no_data()
+        out = shapes.artist(a.key, full=True)
+        out.pop("radio")
+        tracklist = out.pop("tracklist")
+        out |= {
+            "nb_album": albums_per_artist.get(a.key, 0),
+            "nb_fan": a.listeners // 3,
+            "radio": True,
+            "tracklist": tracklist,
+            "type": "artist",
+        }
+        return json_response(out)
+
     async def needs_token(request: web.Request) -> web.Response:
         return error(
             "OAuthException",
@@ -513,6 +533,7 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
     r.add_get("/search", search)
     r.add_get("/search/{kind:track|artist}", search)
     r.add_get("/genre/{id}", genre)
+    r.add_get("/artist/{id}", artist)
     r.add_get("/user/me", needs_token)
     r.add_get("/user/me/{rest:.*}", needs_token)
     r.add_get("/episode/{id}", no_code)
