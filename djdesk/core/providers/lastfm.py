@@ -269,6 +269,11 @@ class LastfmClient:
         self._key: str | None = None
         self._key_error: InvalidKeyError | None = None
 
+    def forget_key(self) -> None:
+        """Read the key again on the next call (the user just set a new one)."""
+        self._key = None
+        self._key_error = None
+
     async def _api_key(self) -> str:
         if self._key is None:
             key = await asyncio.to_thread(self._secrets.get, KEY_NAME)

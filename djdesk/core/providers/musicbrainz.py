@@ -80,7 +80,7 @@ def classify(response: httpx.Response) -> Outcome | None:
 def parse_recording(data: Any, path: str = "") -> MusicBrainzRecording:
     f = Fields(PROVIDER, data, path)
     credits = list(f.objs("artist-credit", required=False))
-    credit = "".join((c.opt_text("name") or "") + (c.raw("joinphrase") or "") for c in credits)
+    credit = "".join((c.opt_text("name") or "") + (c.opt_text("joinphrase") or "") for c in credits)
     return MusicBrainzRecording(
         id=f.text("id"),
         title=f.text("title"),

@@ -90,7 +90,7 @@ class ReccoBeatsAlbum:
 
 
 def spotify_id_from_href(href: str | None, prefix: str = _SPOTIFY_TRACK) -> str | None:
-    if not href or not href.startswith(prefix.rsplit("/", 2)[0]):
+    if not href or not href.startswith(prefix):
         return None
     tail = href.rstrip("/").rsplit("/", 1)[-1]
     return tail.split("?", 1)[0] or None

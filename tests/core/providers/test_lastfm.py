@@ -100,3 +100,22 @@ async def test_correction(http, api_samples) -> None:
     )
     fixed = await LastfmClient(http, Keys()).track_correction("guns and roses", "mrbrownstone")
     assert fixed.track == "Mr. Brownstone" and fixed.artist == "Guns N' Roses"
+
+
+@respx.mock
+async def test_forget_key_reads_the_new_key(http, api_samples) -> None:
+    route = respx.get(f"{BASE}/").mock(
+        side_effect=[
+            httpx.Response(200, json=sample(api_samples, "error_10_invalid_api_key.json")),
+            httpx.Response(200, json=sample(api_samples, "track_getInfo_cher_believe.json")),
+        ]
+    )
+    keys = Keys()
+    client = LastfmClient(http, keys)
+    with pytest.raises(InvalidKeyError):
+        await client.track_info("Cher", "Believe")
+    keys.key = "fedcba9876543210fedcba9876543210"
+    client.forget_key()
+    info = await client.track_info("Cher", "Believe")
+    assert info.name == "Believe"
+    assert route.calls.last.request.url.params["api_key"] == keys.key

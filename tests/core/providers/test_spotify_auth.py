@@ -15,7 +15,7 @@ import pytest
 import respx
 
 from djdesk.core.clock import FakeClock
-from djdesk.core.errors import ConfigError, LoginRequiredError, SecretStoreError
+from djdesk.core.errors import AuthError, ConfigError, LoginRequiredError, SecretStoreError
 from djdesk.core.providers.spotify_auth import (
     TOKEN_NAME,
     SpotifyAuth,
@@ -70,6 +70,7 @@ class FakeBrowser:
         self.opened = asyncio.Event()
         self.statuses: list[str] = []
         self.finished = asyncio.Event()
+        self.idle: asyncio.StreamWriter | None = None
 
     def __call__(self, url: str) -> bool:
         self.url = url
@@ -93,6 +94,9 @@ class FakeBrowser:
 
 
 async def user_agrees(browser: FakeBrowser, port: int, query: dict[str, str]) -> None:
+    # an idle preconnect that never sends a byte must not hold the listener open
+    _, idle = await asyncio.open_connection("127.0.0.1", port)
+    browser.idle = idle
     # stray requests first: none of them may end the flow
     browser.statuses.append(await raw_request(port, "/favicon.ico"))
     browser.statuses.append(await raw_request(port, "/"))
@@ -101,6 +105,8 @@ async def user_agrees(browser: FakeBrowser, port: int, query: dict[str, str]) ->
     browser.statuses.append(
         await raw_request(port, f"/callback?code={CODE}&state={query['state']}")
     )
+    idle.close()
+    await idle.wait_closed()
 
 
 async def user_declines(browser: FakeBrowser, port: int, query: dict[str, str]) -> None:
@@ -199,6 +205,20 @@ async def test_login_end_to_end_tolerates_strays_and_stores_tokens(accounts, api
     assert stored == tokens
     assert stored.refresh_token == "NgAagA...Um_SHo"
     assert stored.expires_at == clock.time() + 3600
+
+
+@respx.mock
+async def test_only_one_login_at_a_time(accounts) -> None:
+    cancel = asyncio.Event()
+    browser = FakeBrowser(asyncio.get_running_loop(), user_walks_away)
+    auth = make_auth(accounts, DictStore(), browser)
+    first = asyncio.create_task(auth.login(cancel=cancel))
+    await browser.opened.wait()
+    with pytest.raises(AuthError, match="already in progress"):
+        await auth.login()
+    cancel.set()
+    with pytest.raises(LoginRequiredError):
+        await first
 
 
 @respx.mock
