@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from djdesk.sandbox import Catalog
-from djdesk.sandbox.routes_deezer import parse_query
+from djdesk.sandbox.deezer_shapes import parse_query
 
 
 def test_parse_query_reads_the_advanced_syntax() -> None:
