@@ -7,7 +7,7 @@ loop clock, so it gives none of the three.
 
 Invariants:
 - ``_tokens`` never exceeds ``burst``; tokens do not accrue while blocked (a cooldown), and a
-  cooldown leaves at most one token so traffic resumes at the rate, not as a burst.
+  cooldown ends with exactly one token, so traffic resumes at the rate, not as a burst.
 - Waiters sit in a heap ordered by ``(priority, arrival)``; exactly one timer is armed while
   anyone waits; nothing polls.
 - A grant happens when ``tokens >= 1 - _EPS``. The epsilon and the minimum timer delay keep a
@@ -236,7 +236,7 @@ class TokenBucket:
         if until <= max(now, self._blocked_until):
             return
         self._blocked_until = until
-        self._tokens = min(self._tokens, 1.0)
+        self._tokens = 1.0  # the first caller goes right at ``until``; the rest follow the rate
         if self._live:
             self._disarm()
             self._arm(now)
