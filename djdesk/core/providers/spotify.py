@@ -8,7 +8,6 @@ Spotify rewrites its messages and some bodies are plain text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
@@ -32,9 +31,23 @@ from djdesk.core.providers.base import (
     retry_after_seconds,
     try_json,
 )
-from djdesk.core.providers.types import Page, TrackRecord
+from djdesk.core.providers.spotify_models import (
+    PROVIDER,
+    PlaylistItem,
+    SpotifyAlbum,
+    SpotifyPlaylist,
+    SpotifyUser,
+    parse_album,
+    parse_album_tracks_page,
+    parse_entries_page,
+    parse_entry,
+    parse_playlist,
+    parse_playlists_page,
+    parse_track,
+    parse_user,
+)
+from djdesk.core.providers.types import TrackRecord
 
-PROVIDER = "spotify"
 ITEMS_LIMIT = 50
 #: When a 429 has no Retry-After, pause this long (observed values are 1-4 s).
 DEFAULT_RETRY_AFTER_S = 5.0
@@ -59,47 +72,6 @@ class AccessTokens(Protocol):
     """Where the client gets a bearer token; ``rejected`` asks for a fresh one after a 401."""
 
     async def access_token(self, *, rejected: str | None = None) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class SpotifyUser:
-    id: str
-    display_name: str | None
-    account_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlaylistItem:
-    """One entry at its position; ``track`` is None for unavailable (null) entries and episodes."""
-
-    position: int
-    kind: str  # "track" | "episode" | "unavailable"
-    track: TrackRecord | None
-    added_at: str | None
-    is_local: bool
-
-    @property
-    def unavailable(self) -> bool:
-        return self.kind == "unavailable" or (self.track is not None and not self.track.available)
-
-
-@dataclass(frozen=True, slots=True)
-class SpotifyPlaylist:
-    id: str
-    name: str
-    description: str
-    owner_id: str | None
-    owner_name: str | None
-    collaborative: bool
-    public: bool | None
-    snapshot_id: str | None
-    total: int | None
-    #: The first entries when ``GET /playlists/{id}`` embedded them (owned playlists only).
-    first_items: tuple[PlaylistItem, ...] | None = None
-    items_next: str | None = None
-
-    def owned_by(self, user_id: str) -> bool:
-        return self.owner_id == user_id or self.collaborative
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -174,111 +146,6 @@ def classify(response: httpx.Response) -> Outcome | None:
     if response.status_code in (400, 401, 403, 404):
         return Outcome(Verdict.FAIL, None, f"spotify {response.status_code}")
     return None
-
-
-# --- parsers -----------------------------------------------------------------------------------
-
-
-def parse_user(data: Any) -> SpotifyUser:
-    f = Fields(PROVIDER, data)
-    return SpotifyUser(
-        id=f.text("id"),
-        display_name=f.opt_text("display_name"),
-        account_id=f.opt_text("account_id"),
-    )
-
-
-def parse_track(data: Any, path: str = "") -> TrackRecord:
-    f = Fields(PROVIDER, data, path)
-    album = f.opt_obj("album")
-    ids = f.opt_obj("external_ids")
-    urls = f.opt_obj("external_urls")
-    markets = f.raw("available_markets")
-    is_local = f.flag("is_local")
-    playable = f.raw("is_playable")
-    available = not (markets == [] and not is_local) and playable is not False
-    return TrackRecord(
-        provider=PROVIDER,
-        id=f.opt_text("id"),
-        title=f.text("name"),
-        artists=tuple(a.opt_text("name") or "" for a in f.objs("artists", required=False)),
-        album=album.opt_text("name") if album else None,
-        duration_ms=f.opt_integer("duration_ms"),
-        isrc=((ids.opt_text("isrc") if ids else None) or "").upper() or None,
-        is_local=is_local,
-        available=available,
-        url=urls.opt_text("spotify") if urls else None,
-    )
-
-
-def parse_entry(data: Any, position: int, path: str = "") -> PlaylistItem:
-    """An entry of either era: ``item`` (2026) or ``track`` (before), null when unavailable."""
-    f = Fields(PROVIDER, data, path)
-    content = f.raw("item")
-    key = "item"
-    if not isinstance(content, dict):
-        content, key = f.raw("track"), "track"
-    is_local = f.flag("is_local")
-    added_at = f.opt_text("added_at")
-    if not isinstance(content, dict):
-        return PlaylistItem(position, "unavailable", None, added_at, is_local)
-    where = f"{path}.{key}" if path else key
-    if content.get("type") == "episode":
-        return PlaylistItem(position, "episode", None, added_at, is_local)
-    return PlaylistItem(position, "track", parse_track(content, where), added_at, is_local)
-
-
-def parse_entries_page(data: Any, offset: int = 0) -> Page[PlaylistItem]:
-    f = Fields(PROVIDER, data)
-    start = f.opt_integer("offset")
-    start = offset if start is None else start
-    items = tuple(
-        parse_entry(entry, start + i, f"items[{i}]") for i, entry in enumerate(f.items("items"))
-    )
-    return Page(items=items, total=f.opt_integer("total"), next=f.opt_text("next"))
-
-
-def parse_playlist(data: Any) -> SpotifyPlaylist:
-    """Full (``/playlists/{id}``) or simplified (``/me/playlists``) playlist objects."""
-    f = Fields(PROVIDER, data)
-    owner = f.opt_obj("owner")
-    items = f.opt_obj("items") or f.opt_obj("tracks")
-    total = items.opt_integer("total") if items else None
-    first: tuple[PlaylistItem, ...] | None = None
-    items_next = None
-    if items is not None and isinstance(items.raw("items"), list):
-        page = parse_entries_page(_as_dict(items))
-        first, items_next = page.items, page.next
-    return SpotifyPlaylist(
-        id=f.text("id"),
-        name=f.text("name"),
-        description=f.opt_text("description") or "",
-        owner_id=owner.opt_text("id") if owner else None,
-        owner_name=owner.opt_text("display_name") if owner else None,
-        collaborative=f.flag("collaborative"),
-        public=f.raw("public") if isinstance(f.raw("public"), bool) else None,
-        snapshot_id=f.opt_text("snapshot_id"),
-        total=total,
-        first_items=first,
-        items_next=items_next,
-    )
-
-
-def _as_dict(fields: Fields) -> dict[str, Any]:
-    return {k: fields.raw(k) for k in ("items", "total", "next", "offset")}
-
-
-def parse_playlists_page(data: Any) -> Page[SpotifyPlaylist]:
-    f = Fields(PROVIDER, data)
-    items = []
-    for i, raw in enumerate(f.items("items")):
-        if raw is None:  # Spotify sometimes puts null in simplified lists
-            continue
-        try:
-            items.append(parse_playlist(raw))
-        except BadResponseError as exc:
-            raise BadResponseError(PROVIDER, f"items[{i}].{exc.field}") from None
-    return Page(items=tuple(items), total=f.opt_integer("total"), next=f.opt_text("next"))
 
 
 # --- client ------------------------------------------------------------------------------------
@@ -357,5 +224,51 @@ class SpotifyClient:
             params = None
         return entries
 
+    async def album(self, album_id: str) -> SpotifyAlbum:
+        return parse_album(await self._get(f"/albums/{album_id}"))
+
+    async def album_tracks(self, album_id: str, album_name: str | None = None) -> list[TrackRecord]:
+        """Every track of an album, 50 per page following ``next`` (an album imports like a
+        playlist). Albums have no ownership rule; ISRCs need ``track()`` per track."""
+        tracks: list[TrackRecord] = []
+        url: str | None = f"/albums/{album_id}/tracks"
+        params: dict[str, Any] | None = {"limit": ITEMS_LIMIT}
+        seen: set[str] = set()
+        while url is not None:
+            page = parse_album_tracks_page(await self._get(url, params), album_name)
+            tracks.extend(page.items)
+            if not page.next or not page.items:
+                break
+            url = next_request_path(page.next, self._http, DEFAULT_ENDPOINTS[PROVIDER])
+            if url in seen:
+                raise BadResponseError(PROVIDER, "next")
+            seen.add(url)
+            params = None
+        return tracks
+
     async def track(self, track_id: str) -> TrackRecord:
         return parse_track(await self._get(f"/tracks/{track_id}"))
+
+
+__all__ = [
+    "ITEMS_LIMIT",
+    "NOT_OWNER_HINT",
+    "NOT_OWNER_MESSAGE",
+    "PROVIDER",
+    "AccessTokens",
+    "PlaylistItem",
+    "SpotifyAlbum",
+    "SpotifyClient",
+    "SpotifyPlaylist",
+    "SpotifyUser",
+    "classify",
+    "error_from",
+    "parse_album",
+    "parse_album_tracks_page",
+    "parse_entries_page",
+    "parse_entry",
+    "parse_playlist",
+    "parse_playlists_page",
+    "parse_track",
+    "parse_user",
+]

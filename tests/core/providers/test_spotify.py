@@ -159,3 +159,33 @@ async def test_playlist_metadata_with_embedded_first_items(http, api_samples) ->
     assert route.calls.last.request.url.params["additional_types"] == "track,episode"
     assert playlist.name == "To find" and playlist.owned_by("1112264649")
     assert playlist.first_items and playlist.first_items[0].track.title == "All I Need"
+
+
+@respx.mock
+async def test_album_and_its_tracks_page_by_next(http, api_samples) -> None:
+    # No album body was recorded (UNVERIFIED): build one from the real track object's album
+    # and simplified tracks (the track object minus ``album``), as the OpenAPI describes them.
+    track = sample(api_samples, "track_object.2026-03.json")
+    album_id = track["album"]["id"]
+    simplified = {k: v for k, v in track.items() if k not in ("album", "external_ids")}
+    respx.get(f"{API}/albums/{album_id}").respond(json=track["album"])
+    route = respx.get(f"{API}/albums/{album_id}/tracks").mock(
+        side_effect=[
+            httpx.Response(
+                200,
+                json={
+                    "items": [simplified],
+                    "total": 2,
+                    "next": f"{API}/albums/{album_id}/tracks?offset=1&limit=1",
+                },
+            ),
+            httpx.Response(200, json={"items": [simplified], "total": 2, "next": None}),
+        ]
+    )
+    client = SpotifyClient(http, Tokens())
+    album = await client.album(album_id)
+    assert album.name == "All I Need" and album.artists == ("Maribou State", "Andreya Triana")
+    tracks = await client.album_tracks(album_id, album.name)
+    assert [t.album for t in tracks] == ["All I Need", "All I Need"]
+    assert route.calls[0].request.url.params["limit"] == "50"
+    assert route.calls[1].request.url.params["offset"] == "1"
