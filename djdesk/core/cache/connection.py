@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from djdesk.core.cache import schema
@@ -21,6 +23,9 @@ log = logging.getLogger(__name__)
 #: Files up to this size get a full ``PRAGMA quick_check`` at open; bigger ones only get the
 #: cheap header/schema/size checks (and are still recovered when SQLite reports corruption).
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+
+#: Bounded retries (about 10 s in all) when opening meets SQLITE_BUSY, on top of busy_timeout.
+OPEN_BUSY_RETRIES = 10
 
 SQLITE_CORRUPT = 11
 SQLITE_FULL = 13
@@ -102,6 +107,8 @@ def probe(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         if is_corruption(exc):
             raise Corrupt(str(exc)) from exc
+        if is_busy(exc):
+            raise
         raise translate(exc, path) from exc
     finally:
         conn.close()
@@ -145,14 +152,29 @@ def open_cache(
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return _open_checked(path, check), None
+        return _retry_busy(path, lambda: _open_checked(path, check)), None
     except Corrupt as bad:
         moved = move_aside(path)
         warning = CacheCorruptError(
             f"The cache file {path} was damaged ({bad.args[0]}); it was moved to {moved.name}."
         )
         log.warning("%s %s", warning.message, warning.hint)
-        return _open_checked(path, False), warning
+        return _retry_busy(path, lambda: _open_checked(path, False)), warning
+
+
+def _retry_busy(path: Path, op: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
+    """Several processes opening a new file at once contend for the WAL switch and the
+    migration; SQLite does not always run the busy handler there, so retry (bounded)."""
+    for attempt in range(OPEN_BUSY_RETRIES + 1):
+        try:
+            return op()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise translate(exc, path) from exc
+            if attempt == OPEN_BUSY_RETRIES:
+                raise translate(exc, path) from exc
+            time.sleep(0.02 * 2 ** min(attempt, 5))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _open_checked(path: Path, check: bool | None) -> sqlite3.Connection:
@@ -164,6 +186,8 @@ def _open_checked(path: Path, check: bool | None) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         if is_corruption(exc):
             raise Corrupt(str(exc)) from exc
+        if is_busy(exc):
+            raise
         raise translate(exc, path) from exc
     try:
         schema.migrate(conn, path)
@@ -176,6 +200,8 @@ def _open_checked(path: Path, check: bool | None) -> sqlite3.Connection:
         conn.close()
         if is_corruption(exc):
             raise Corrupt(str(exc)) from exc
+        if is_busy(exc):
+            raise
         raise translate(exc, path) from exc
     except BaseException:
         conn.close()

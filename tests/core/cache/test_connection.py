@@ -240,3 +240,38 @@ def test_error_classification() -> None:
     assert connection.primary_code(ValueError()) is None
     full = sqlite3.OperationalError("database or disk is full")
     assert isinstance(connection.translate(full, Path("/x/c.db")), DiskFullError)
+
+
+def test_open_retries_busy_then_reports_it_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("djdesk.core.cache.connection.time.sleep", lambda s: None)
+    real = connection._open_checked
+    calls = 0
+
+    def flaky(path: Path, check: bool | None) -> sqlite3.Connection:
+        nonlocal calls
+        calls += 1
+        if calls < 3:
+            raise sqlite3.OperationalError("database is locked")
+        return real(path, check)
+
+    monkeypatch.setattr(connection, "_open_checked", flaky)
+    conn, warning = connection.open_cache(tmp_path / "c.sqlite3")
+    assert calls == 3 and warning is None
+    conn.close()
+
+    def always(path: Path, check: bool | None) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(connection, "_open_checked", always)
+    with pytest.raises(StorageError) as info:
+        connection.open_cache(tmp_path / "c.sqlite3")
+    assert "locked" not in str(info.value)
+
+    def other(path: Path, check: bool | None) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(connection, "_open_checked", other)
+    with pytest.raises(StorageError, match="could not be used"):
+        connection.open_cache(tmp_path / "c.sqlite3")
