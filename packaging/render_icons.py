@@ -1,6 +1,7 @@
 """Render the app icon master SVG to the hicolor PNGs, the Windows .ico and the macOS .icns.
 
-Run it after editing ``resources/icons/hicolor/scalable/apps/org.djdesk.DJDesk.svg``::
+Run it after editing ``resources/icons/hicolor/scalable/apps/org.djdesk.DJDesk.svg`` (or its
+simplified twin for 16 and 24 px, ``resources/icons/org.djdesk.DJDesk-small.svg``)::
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/render_icons.py
 
@@ -23,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "org.djdesk.DJDesk"
 ICONS = ROOT / "resources" / "icons"
 MASTER = ICONS / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg"
+# Hand-simplified artwork for the smallest sizes, where the master's grooves and thin arm blur.
+SMALL = ICONS / f"{APP_ID}-small.svg"
+SMALL_MAX = 24
 HICOLOR_SIZES = (16, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # ICNS element types holding PNG data, by pixel size (Apple's "icns" types, macOS 10.7+).
@@ -94,10 +98,15 @@ def icns_bytes(pngs: dict[int, bytes]) -> bytes:
     return b"icns" + struct.pack(">I", len(elements) + 8) + elements
 
 
-def render_all(svg: Path = MASTER) -> list[Path]:
+def source_for(size: int, master: Path = MASTER, small: Path = SMALL) -> Path:
+    """The SVG a size is drawn from: the simplified one up to SMALL_MAX px, if there is one."""
+    return small if size <= SMALL_MAX and small.exists() else master
+
+
+def render_all(svg: Path = MASTER, small: Path = SMALL) -> list[Path]:
     """Write every derived icon file and return the paths written."""
     sizes = sorted(set(HICOLOR_SIZES) | set(ICO_SIZES) | {s for _, s in ICNS_TYPES})
-    pngs = {size: render_png(svg, size) for size in sizes}
+    pngs = {size: render_png(source_for(size, svg, small), size) for size in sizes}
     written: list[Path] = []
     for size in HICOLOR_SIZES:
         written.append(_write(hicolor_png(size), pngs[size]))
@@ -116,9 +125,12 @@ def _write(path: Path, data: bytes) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--svg", type=Path, default=MASTER, help="the master SVG to render")
+    parser.add_argument(
+        "--small", type=Path, default=SMALL, help=f"the SVG for sizes up to {SMALL_MAX} px"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for path in render_all(args.svg):
+    for path in render_all(args.svg, args.small):
         print(path.relative_to(ROOT))
     return 0
 

@@ -28,6 +28,7 @@ ICONS = RESOURCES / "icons"
 DESKTOP = RESOURCES / f"{djdesk.APP_ID}.desktop"
 METAINFO = RESOURCES / f"{djdesk.APP_ID}.metainfo.xml"
 SVG = ICONS / "hicolor" / "scalable" / "apps" / f"{djdesk.APP_ID}.svg"
+SMALL_SVG = ICONS / f"{djdesk.APP_ID}-small.svg"
 SPEC = ROOT / "packaging" / "djdesk.spec"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SIZES = (16, 32, 48, 64, 128, 256, 512)
@@ -91,8 +92,9 @@ def test_hicolor_png_exists_at_its_size_with_alpha(size: int) -> None:
     assert png_header(path.read_bytes()) == (size, size, 6)  # 6 = RGBA: rounded corners show
 
 
-def test_master_svg_is_square_xml() -> None:
-    root = ET.parse(SVG).getroot()
+@pytest.mark.parametrize("svg", [SVG, SMALL_SVG], ids=["master", "small"])
+def test_icon_svgs_are_square_svg_xml(svg: Path) -> None:
+    root = ET.parse(svg).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     _x, _y, width, height = (float(v) for v in root.get("viewBox", "").split())
     assert width == height
@@ -211,6 +213,7 @@ def test_committed_pngs_match_the_master_svg(qapp: object) -> None:
 
     render_icons = load_render_icons()
     assert render_icons.APP_ID == djdesk.APP_ID
+    assert render_icons.source_for(16) == SMALL_SVG and render_icons.source_for(48) == SVG
     fresh = QImage.fromData(render_icons.render_png(SVG, 48))
     committed = QImage(str(ICONS / "hicolor" / "48x48" / "apps" / f"{djdesk.APP_ID}.png"))
     assert (fresh.width(), committed.width()) == (48, 48)
