@@ -32,6 +32,18 @@ Snapshot = tuple[int, list[tuple[bytes, bytes]], bytes, int]
 _SHARED_HEADERS = ("authorization", "accept", "accept-language", "range")
 
 
+async def _raw_body(response: httpx.Response) -> bytes:
+    """The body as sent (still content-encoded), so each caller's copy decodes it once.
+
+    Iterates the stream itself rather than ``aiter_raw()``: ``MockTransport`` has already
+    read its response (which ``aiter_raw`` refuses), but its ``ByteStream`` can be replayed.
+    """
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream):
+        return b"".join([part async for part in stream])
+    return b"".join(stream)  # type: ignore[union-attr]
+
+
 class PolicyTransport(httpx.AsyncBaseTransport):
     """One provider's gate; all transports for a provider share its lane."""
 
@@ -106,7 +118,7 @@ class PolicyTransport(httpx.AsyncBaseTransport):
                 try:
                     response = await hub.inner.handle_async_request(request)
                     try:
-                        raw = b"".join([part async for part in response.aiter_raw()])
+                        raw = await _raw_body(response)
                     finally:
                         await response.aclose()
                 except httpx.TransportError as exc:
