@@ -13,7 +13,9 @@ does not stop the loop before cleanup ran (qasync#39).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -82,14 +84,15 @@ async def start(app: QApplication, *, demo: bool) -> int:
     except DJDeskError as exc:
         log.warning("settings not loaded (%s); using defaults", exc.message)
         settings = settings_mod.Settings()
-    opened = open_services(demo=demo or settings.demo)
-    window = MainWindow(opened.services, settings=settings, paths=paths, demo=demo or settings.demo)
+    demo = demo or settings.demo
+    opened = await open_services(demo=demo, paths=paths, settings=settings)
+    window = MainWindow(opened.services, settings=settings, paths=paths, demo=demo)
     _error_sink = window.report_error
     closed = asyncio.get_running_loop().create_future()
     window.closed.connect(lambda: closed.done() or closed.set_result(None))
     app.aboutToQuit.connect(window.close)
     window.show()
-    if demo or settings.demo:
+    if demo:
         from djdesk.gui.service_factory import start_sandbox
 
         opened.sandbox = await asyncio.to_thread(start_sandbox)
@@ -101,13 +104,33 @@ async def start(app: QApplication, *, demo: bool) -> int:
         await closed
     finally:
         _error_sink = None
-        opened.close()
+        await opened.aclose()
     return 0
 
 
 def run_app(*, demo: bool) -> int:
+    """The process entry for the window; does not return (see ``exit_after_shutdown``)."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
     sys.excepthook = excepthook
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        return runner.run(start(app, demo=demo))
+        code = runner.run(start(app, demo=demo))
+    exit_after_shutdown(code)
+    return code  # not reached
+
+
+def exit_after_shutdown(code: int) -> None:
+    """End the process once everything is closed, skipping interpreter-finalisation GC.
+
+    WORKAROUND: with PySide6 >= 6.8 and qasync 0.28.0 the garbage collection at interpreter exit
+    can abort with "bool_dealloc: deallocating True or False" after a run has streamed events
+    (PYSIDE-3165, https://github.com/CabbageDevelopment/qasync/issues/154; fixed on qasync master
+    by PR #158, not in a release yet). By the time we get here the window is closed, the engine
+    and cache are closed and the loop is shut down, so nothing is lost by not finalising: we
+    flush logs and stdio and leave with the real exit code. Drop this when qasync > 0.28 ships.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)

@@ -37,13 +37,13 @@ MAX_LOGS_PER_FLUSH = 500
 class EngineBridge(QObject):
     """Subscribes to one ``EventBus``; re-emits batched Qt signals on the GUI thread."""
 
-    tracks_changed = Signal(list)  # list[int] of track ids, each once per flush
-    provider_stats_changed = Signal(dict)  # {provider: ProviderStats} latest snapshots
+    tracks_changed = Signal(object)  # list[int] of track ids, each once per flush
+    provider_stats_changed = Signal(object)  # {provider: ProviderStats} latest snapshots
     breaker_changed = Signal(str, str, str)  # provider, old, new
     provider_paused = Signal(object)  # ProviderPaused
     job_state_changed = Signal(object)  # JobStateChanged (latest per job)
     plan_ready = Signal(object)  # PlanReady
-    log_messages = Signal(list)  # list[LogMessage]
+    log_messages = Signal(object)  # list[LogMessage]
     cache_changed = Signal(object)  # CacheChanged (last one of the frame)
     flushed = Signal()  # after each flush; tests and the benchmark wait on it
     _wake = Signal()

@@ -8,6 +8,7 @@ points every provider at it through ``DJDESK_ENDPOINTS``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -15,6 +16,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from djdesk.core.errors import DJDeskError
+from djdesk.core.paths import Paths
+from djdesk.core.settings import Settings
 from djdesk.gui.fake_services import fake_services
 from djdesk.gui.services import Services
 
@@ -25,18 +29,23 @@ log = logging.getLogger(__name__)
 class Opened:
     services: Services
     sandbox: Any = None
+    store: Any = None
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         if self.sandbox is not None:
             with contextlib.suppress(Exception):
-                self.sandbox.stop()
+                await asyncio.to_thread(self.sandbox.stop)
             self.sandbox = None
+        if self.store is not None:
+            with contextlib.suppress(Exception):
+                await self.store.aclose()
+            self.store = None
 
 
 def start_sandbox(seed: int = 7) -> Any:
     """Start ``djdesk.sandbox.SandboxThread`` if the sandbox is built; None otherwise."""
     try:
-        from djdesk.sandbox import SandboxThread  # type: ignore[attr-defined]
+        from djdesk.sandbox import SandboxThread
     except ImportError:
         return None
     try:
@@ -51,7 +60,23 @@ def start_sandbox(seed: int = 7) -> Any:
     return sandbox
 
 
-def open_services(*, demo: bool) -> Opened:
-    """Build the services; the sandbox (slow to seed) is started after the window shows."""
-    # The engine adapter lands with the engine issue; until then the fake backs the window.
-    return Opened(services=fake_services())
+async def open_services(*, demo: bool, paths: Paths, settings: Settings) -> Opened:
+    """The services for the window. The sandbox (slow to seed) starts after the window shows.
+
+    Outside demo mode the cache inspector runs on the user's real cache file; the library and
+    the enrichment run stay on the fake until the engine adapter lands (the window then shows
+    a "preview" banner). In demo mode everything is simulated so the pieces agree.
+    """
+    services = fake_services()
+    opened = Opened(services=services)
+    if demo:
+        return opened
+    try:
+        from djdesk.core.cache.store import CacheStore
+        from djdesk.gui.cache_inspector.store_adapter import StoreCacheBrowser
+
+        opened.store = await CacheStore.open(paths.cache_db, ttl_overrides=settings.ttl)
+        services.cache = StoreCacheBrowser(opened.store)
+    except (ImportError, DJDeskError, OSError) as exc:
+        log.warning("cache not opened, inspector shows sample data: %s", exc)
+    return opened

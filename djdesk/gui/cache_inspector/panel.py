@@ -117,7 +117,7 @@ class CacheInspectorPanel(QWidget):
         self.entries.setAlternatingRowColors(True)
         self.entries.setWordWrap(False)
         eh = self.entries.horizontalHeader()
-        for i, w in enumerate((190, 150, 40, 70, 120, 100, 50, 66, 50)):
+        for i, w in enumerate((190, 140, 44, 70, 130, 90, 48, 70, 50)):
             eh.resizeSection(i, w)
         eh.setSortIndicator(4, Qt.SortOrder.DescendingOrder)
         self.entries.setSortingEnabled(True)
@@ -187,13 +187,18 @@ class CacheInspectorPanel(QWidget):
         entry_buttons.addStretch(1)
         rl.addLayout(entry_buttons)
 
+        self.detail_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.detail_splitter.setObjectName("cacheDetailSplitter")
+        self.detail_splitter.addWidget(mid)
+        self.detail_splitter.addWidget(right)
+        self.detail_splitter.setStretchFactor(0, 3)
+        self.detail_splitter.setStretchFactor(1, 2)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("cacheSplitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(mid)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.detail_splitter)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 620, 330])
+        self.splitter.setSizes([400, 880])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)
@@ -244,7 +249,13 @@ class CacheInspectorPanel(QWidget):
             if self.entries_model.descending
             else Qt.SortOrder.AscendingOrder,
         )
-        self._show_entry(None)
+        keep = self._shown
+        rows = [self.entries_model.entry_at(r) for r in range(self.entries_model.rowCount())]
+        found = next((i for i, e in enumerate(rows) if e and keep == (e.namespace, e.key)), None)
+        if found is None:
+            self._show_entry(None)
+        else:  # keep the entry the user was looking at (e.g. right after "expire now")
+            self.select_entry(found)
 
     def _on_namespace_current(self, _cur: QModelIndex, _prev: QModelIndex) -> None:
         self._requery()
@@ -282,6 +293,9 @@ class CacheInspectorPanel(QWidget):
             old.deleteLater()
         self.json_tree.expandToDepth(0)
         self.json_tree.resizeColumnToContents(0)
+        self.json_tree.setColumnWidth(
+            1, min(420, max(120, self.json_tree.sizeHintForColumn(1) + 16))
+        )
         if text is None:
             text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
         self.json_text.setPlainText(text)

@@ -1,5 +1,7 @@
 """The track table's columns: what each shows, how it formats, and the raw value it sorts on.
 
+The order puts what a DJ scans first (BPM, key, energy) right after title and artists.
+
 Kept apart from the model so the filter, the sort and the details pane agree on one definition.
 Key notation conversion lives here too until ``core.dj.keys`` exists (then it should move there).
 """
@@ -58,13 +60,13 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("position", N_("#"), 44, numeric=True),
-    Column("title", N_("Title"), 220),
-    Column("artists", N_("Artists"), 160),
-    Column("album", N_("Album"), 130),
-    Column("duration_s", N_("Time"), 52, numeric=True, fmt=_duration),
+    Column("title", N_("Title"), 200),
+    Column("artists", N_("Artists"), 150),
     Column("bpm", N_("BPM"), 56, numeric=True, enriched=True, fmt=lambda v: f"{v:.1f}"),
     Column("key", N_("Key"), 48, enriched=True),
     Column("energy", N_("Energy"), 58, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
+    Column("duration_s", N_("Time"), 52, numeric=True, fmt=_duration),
+    Column("album", N_("Album"), 130),
     Column("danceability", N_("Dance"), 58, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
     Column("valence", N_("Valence"), 60, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
     Column("gain", N_("Gain dB"), 64, numeric=True, enriched=True, fmt=lambda v: f"{v:+.1f}"),

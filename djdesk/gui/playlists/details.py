@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from djdesk.core.i18n import _
 from djdesk.gui import theme
 from djdesk.gui.playlists.columns import COLUMNS, format_key
-from djdesk.gui.playlists.track_model import format_age
+from djdesk.gui.playlists.track_model import provenance_text
 from djdesk.gui.services import Candidate, TrackDetails
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], stretch: int = 1) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
@@ -37,7 +37,9 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setWordWrap(False)
     table.verticalHeader().setDefaultSectionSize(22)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setAlternatingRowColors(True)
@@ -75,13 +77,13 @@ class TrackDetailsPane(QScrollArea):
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.fields = _table([_("Field"), _("Value"), _("Source"), _("Conf."), _("Age")])
+        self.fields = _table([_("Field"), _("Value"), _("Source")])
         self.tags = QLabel()
         self.tags.setWordWrap(True)
         self.artist = QLabel()
         self.artist.setWordWrap(True)
-        self.similar = _table([_("Similar track"), _("Artist"), _("Match")])
-        self.candidates = _table([_("Provider"), _("Match"), _("Score"), _("")])
+        self.similar = _table([_("Similar track"), _("Artist"), _("Match")], stretch=0)
+        self.candidates = _table([_("Provider"), _("Candidate"), _("Score"), ""])
         self.pin_button = QPushButton(_("Pin this match"))
         self.pin_button.setToolTip(_("Always use the selected candidate for this track"))
         self.pin_button.setEnabled(False)
@@ -140,8 +142,9 @@ class TrackDetailsPane(QScrollArea):
         self.fields.setRowCount(len(cols))
         for r, col in enumerate(cols):
             fv = details.row.fields.get(col.field)
+            tip = ""
             if fv is None:
-                cells = [_(col.header), "—", "", "", ""]
+                cells = [_(col.header), "—", ""]
             else:
                 value = fv.value
                 shown = format_key(str(value), self.key_notation) if col.field == "key" else value
@@ -149,16 +152,16 @@ class TrackDetailsPane(QScrollArea):
                     shown = col.fmt(shown) if col.field != "key" else shown
                 except (TypeError, ValueError):
                     shown = str(value)
-                age = "" if fv.fetched_at is None else format_age(now - fv.fetched_at)
-                cells = [_(col.header), str(shown), fv.source, f"{fv.confidence:.0%}", age]
+                tip = provenance_text(fv, now)
+                cells = [_(col.header), str(shown), f"{fv.source} · {fv.confidence:.0%}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tip)
                 if fv is not None and fv.estimated:
                     font = item.font()
                     font.setItalic(True)
                     item.setFont(font)
                     item.setForeground(theme.muted_color())
-                    item.setToolTip(_("Estimated or default value, not measured"))
                 self.fields.setItem(r, c, item)
         _fit_height(self.fields)
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -55,8 +56,13 @@ class TrackFilterBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(4)
+        top = QHBoxLayout()
+        lay = QHBoxLayout()
+        outer.addLayout(top)
+        outer.addLayout(lay)
         self.text = QLineEdit()
         self.text.setPlaceholderText(_("Filter title, artist, album, tags…"))
         self.text.setClearButtonEnabled(True)
@@ -70,7 +76,10 @@ class TrackFilterBar(QWidget):
         self.compatible = QCheckBox(_("compatible"))
         self.compatible.setToolTip(_("Also show keys that mix harmonically with the chosen key"))
         self.set_key_notation("camelot")
-        lay.addWidget(self.text, 3)
+        top.addWidget(self.text, 1)
+        top.addWidget(QLabel(_("Key")))
+        top.addWidget(self.key)
+        top.addWidget(self.compatible)
         for label, low, high in (
             (_("BPM"), self.bpm_min, self.bpm_max),
             (_("Energy"), self.energy_min, self.energy_max),
@@ -80,9 +89,8 @@ class TrackFilterBar(QWidget):
             lay.addWidget(low)
             lay.addWidget(QLabel("–"))
             lay.addWidget(high)
-        lay.addWidget(QLabel(_("Key")))
-        lay.addWidget(self.key)
-        lay.addWidget(self.compatible)
+            lay.addSpacing(8)
+        lay.addStretch(1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)

@@ -73,13 +73,16 @@ class PlaylistBrowserPanel(QWidget):
         self.playlists.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.playlists.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.playlists.verticalHeader().hide()
-        self.playlists.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
+        self.playlist_model.two_line = True
+        self.playlists.verticalHeader().setDefaultSectionSize(2 * ROW_HEIGHT + 6)
         self.playlists.setShowGrid(False)
         self.playlists.setAlternatingRowColors(True)
+        self.playlists.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         hh = self.playlists.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
+        for c in (2, 3):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.playlists.setColumnHidden(1, True)  # the owner is the name's second line
         self.playlists.selectionModel().currentRowChanged.connect(self._on_playlist_current)
         self.empty = QLabel(
             _(
@@ -153,7 +156,7 @@ class PlaylistBrowserPanel(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([270, 700, 310])
+        self.splitter.setSizes([300, 630, 350])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)

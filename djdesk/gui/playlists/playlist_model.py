@@ -34,6 +34,8 @@ class PlaylistListModel(QAbstractTableModel):
         self._library = library
         self._items: list[PlaylistInfo] = []
         self._progress: dict[str, tuple[int, int]] = {}
+        #: Show the owner under the name (the list view hides the owner column to save width).
+        self.two_line = False
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -94,7 +96,7 @@ class PlaylistListModel(QAbstractTableModel):
             return item.id
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return item.name
+                return f"{item.name}\n{item.owner}" if self.two_line else item.name
             if col == 1:
                 return item.owner
             if col == 2:
@@ -106,7 +108,7 @@ class PlaylistListModel(QAbstractTableModel):
                     return f"{label} {done * 100 // total}%"
                 return label
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.source or item.name
+            return f"{item.name} — {item.owner}\n{item.source}".strip()
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
             return theme.state_color(item.state)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:

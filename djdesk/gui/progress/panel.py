@@ -117,6 +117,7 @@ class EnrichmentProgressPanel(QWidget):
         self.splitter.addWidget(log_box)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([880, 380])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addLayout(top)

@@ -17,21 +17,30 @@ from djdesk.gui import theme
 
 _HEADERS = (
     N_("Provider"),
-    N_("Done / total"),
+    N_("Done"),
     N_("Calls"),
-    N_("Cache hits"),
-    N_("Hit rate"),
-    N_("Coalesced"),
-    N_("Rate / limit"),
+    N_("Hits"),
+    N_("Hit %"),
+    N_("Shared"),
+    N_("Rate/s"),
     N_("Retries"),
     N_("429s"),
     N_("Breaker"),
-    N_("Budget left"),
+    N_("Budget"),
     N_("P50"),
     N_("P95"),
 )
 _BREAKER = {"closed": N_("closed"), "open": N_("open"), "half_open": N_("half-open")}
 BREAKER_COLUMN = 9
+_TIPS = {
+    1: N_("Lookups answered (calls + cache hits) of those planned"),
+    3: N_("Answers served from the local cache"),
+    5: N_("Identical requests in flight merged into one call"),
+    6: N_("Current request rate against the configured limit"),
+    10: N_("Calls left in this run's budget"),
+    11: N_("Median latency"),
+    12: N_("95th percentile latency"),
+}
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -117,7 +126,7 @@ class ProviderStatsModel(QAbstractTableModel):
             3: f"{s.cache_hits:,}",
             4: f"{s.cache_hits / lookups:.0%}" if lookups else "—",
             5: f"{s.coalesced:,}",
-            6: f"{s.rate:.1f} / {s.rate_limit:g}/s" if s.rate_limit else f"{s.rate:.1f}/s",
+            6: f"{s.rate:.1f} / {s.rate_limit:g}" if s.rate_limit else f"{s.rate:.1f}",
             7: f"{s.retries:,}",
             8: f"{s.rate_limited:,}",
             9: _(_BREAKER.get(s.breaker, s.breaker)),
@@ -142,6 +151,8 @@ class ProviderStatsModel(QAbstractTableModel):
             return theme.state_color("partial")
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (0, BREAKER_COLUMN):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col in _TIPS:
+            return _(_TIPS[col])
         if role == Qt.ItemDataRole.ToolTipRole and col == BREAKER_COLUMN:
             return {
                 "closed": _("Calls flow normally"),
