@@ -288,19 +288,28 @@ class Catalog:
             )
 
     def _build_similar(self) -> None:
-        rng = self.rng
-        by_genre: dict[str, list[int]] = {}
+        """Genre pools only; the neighbours themselves are drawn on first use (see below)."""
+        self._tracks_by_genre: dict[str, list[int]] = {}
         for t in self.tracks:
-            by_genre.setdefault(t.genre, []).append(t.key)
-        for t in self.tracks:
-            pool = by_genre[t.genre]
+            self._tracks_by_genre.setdefault(t.genre, []).append(t.key)
+        self._artists_by_genre: dict[str, list[int]] = {}
+        for a in self.artists:
+            self._artists_by_genre.setdefault(a.genre, []).append(a.key)
+
+    def similar_tracks(self, t: Track) -> list[int]:
+        """Up to 10 same-genre neighbours, drawn from (seed, track): order of use is irrelevant."""
+        if not t.similar:
+            rng = random.Random(f"{self.seed}:similar:{t.key}")
+            pool = self._tracks_by_genre[t.genre]
             t.similar = [k for k in rng.sample(pool, k=min(12, len(pool))) if k != t.key][:10]
-        artists_by_genre: dict[str, list[int]] = {}
-        for a in self.artists:
-            artists_by_genre.setdefault(a.genre, []).append(a.key)
-        for a in self.artists:
-            pool = artists_by_genre[a.genre]
+        return t.similar
+
+    def similar_artists(self, a: Artist) -> list[int]:
+        if not a.similar:
+            rng = random.Random(f"{self.seed}:similar-artist:{a.key}")
+            pool = self._artists_by_genre[a.genre]
             a.similar = [k for k in rng.sample(pool, k=min(6, len(pool))) if k != a.key][:5]
+        return a.similar
 
     def _index(self) -> None:
         self.by_spotify = {t.spotify_id: t for t in self.tracks}

@@ -54,14 +54,22 @@ class DeezerShapes:
         self.ctx = ctx
         self.cat = ctx.catalog
         self._items: dict[int, dict[str, Any]] = {}
-        self._haystack = [
-            (
-                t,
-                f"{ctx.catalog.artist_credit(t)} {t.title} {t.version} "
-                f"{ctx.catalog.albums[t.album].title}".casefold(),
-            )
-            for t in ctx.catalog.tracks
-        ]
+        self._hay: list[tuple[Track, str]] | None = None
+
+    @property
+    def _haystack(self) -> list[tuple[Track, str]]:
+        """Search text per track, built on the first search (keeps start-up short)."""
+        if self._hay is None:
+            cat = self.cat
+            self._hay = [
+                (
+                    t,
+                    f"{cat.artist_credit(t)} {t.title} {t.version} "
+                    f"{cat.albums[t.album].title}".casefold(),
+                )
+                for t in cat.tracks
+            ]
+        return self._hay
 
     @property
     def base(self) -> str:

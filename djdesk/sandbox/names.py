@@ -10,6 +10,7 @@ import random
 import string
 
 BASE62 = string.digits + string.ascii_letters
+_REGISTRANT = string.ascii_uppercase + string.digits
 
 #: Genre -> (BPM mean, BPM spread, energy mean, Last.fm tags): BPM clusters by genre.
 GENRES: dict[str, tuple[float, float, float, tuple[str, ...]]] = {
@@ -242,7 +243,7 @@ LABELS = ("Nightshift Records", "Blue Room Music", "Kinetic Sound", "Aurora Audi
 
 def base62_id(rng: random.Random, length: int = 22) -> str:
     """A Spotify-style id: 22 base62 characters."""
-    return "".join(rng.choice(BASE62) for _ in range(length))
+    return "".join(rng.choices(BASE62, k=length))
 
 
 def uuid4(rng: random.Random) -> str:
@@ -258,7 +259,7 @@ def uuid4(rng: random.Random) -> str:
 
 def isrc(rng: random.Random, country: str, year: int) -> str:
     """CC-XXX-YY-NNNNN without dashes, as every API serves it."""
-    registrant = "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(3))
+    registrant = "".join(rng.choices(_REGISTRANT, k=3))
     return f"{country}{registrant}{year % 100:02d}{rng.randrange(100000):05d}"
 
 

@@ -155,7 +155,7 @@ class LastfmShapes:
 
     def similar(self, t: Track, limit: int) -> dict[str, Any]:
         rows = []
-        for i, key in enumerate(t.similar[:limit]):
+        for i, key in enumerate(self.cat.similar_tracks(t)[:limit]):
             s = self.cat.tracks[key]
             a = self.artist_of(s)
             rows.append(
@@ -182,7 +182,7 @@ class LastfmShapes:
     def artist_info(self, a: Artist) -> dict[str, Any]:
         url = f"{WEB}/{quote_plus(a.name)}"
         sizes = ("small", "medium", "large", "extralarge", "mega", "")
-        similar = [self.cat.artists[k] for k in a.similar]
+        similar = [self.cat.artists[k] for k in self.cat.similar_artists(a)]
         return {
             "artist": {
                 "name": a.name,

@@ -165,7 +165,7 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
         for seed in seeds:
             t = shapes.resolve(seed)
             if t is not None:
-                pool += [cat.tracks[k] for k in t.similar if cat.tracks[k].rb_uuid]
+                pool += [cat.tracks[k] for k in cat.similar_tracks(t) if cat.tracks[k].rb_uuid]
         picked = shapes.shuffled(pool, seeds)[:size]
         return json_response({"content": [shapes.track(t) for t in picked]})
 
