@@ -23,7 +23,14 @@ from PySide6.QtGui import QFont
 
 from djdesk.core.i18n import _
 from djdesk.gui import theme
-from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS, format_key, raw_value, sort_value
+from djdesk.gui.playlists.columns import (
+    COLUMN_INDEX,
+    COLUMNS,
+    Column,
+    format_key,
+    raw_value,
+    sort_value,
+)
 from djdesk.gui.playlists.track_filter import TrackFilter
 from djdesk.gui.services import FieldValue, LibraryView, TrackRow
 
@@ -42,6 +49,23 @@ _STATE_LABELS = {
     "failed": _("failed"),
 }
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_HANDLED = frozenset(
+    {_DISPLAY, _ALIGN, _FOREGROUND, _FONT, _TOOLTIP, int(SortRole.value)}
+    | {int(TrackIdRole), int(EstimatedRole)}
+)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_ALIGNMENTS = tuple(
+    int(
+        (Qt.AlignmentFlag.AlignRight if c.numeric else Qt.AlignmentFlag.AlignLeft)
+        | Qt.AlignmentFlag.AlignVCenter
+    )
+    for c in COLUMNS
+)
 
 
 def format_age(seconds: float) -> str:
@@ -79,6 +103,10 @@ class TrackTableModel(QAbstractTableModel):
         self._filter = TrackFilter()
         self._sort: list[tuple[int, Qt.SortOrder]] = []
         self.key_notation = "camelot"
+        self._texts: dict[int, tuple[str, ...]] = {}  # formatted cells per track id
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._muted = theme.muted_color()
         self.fetches = 0  # number of block fetches; tests assert laziness with it
 
     # --- loading ---------------------------------------------------------------------------------
@@ -92,6 +120,7 @@ class TrackTableModel(QAbstractTableModel):
         self._playlist = playlist_id
         self._all = self._library.track_ids(playlist_id) if playlist_id else []
         self._rows.clear()
+        self._texts.clear()
         self._visible = self._compute_visible()
         self._reindex()
         self.endResetModel()
@@ -126,6 +155,7 @@ class TrackTableModel(QAbstractTableModel):
 
     def set_key_notation(self, notation: str) -> None:
         self.key_notation = notation
+        self._texts.clear()
         col = COLUMN_INDEX["key"]
         if self._visible:
             self.dataChanged.emit(self.index(0, col), self.index(len(self._visible) - 1, col))
@@ -174,6 +204,8 @@ class TrackTableModel(QAbstractTableModel):
         if not present:
             return 0
         self._rows.update(self._library.rows(present))
+        for tid in present:
+            self._texts.pop(tid, None)
         last = len(COLUMNS) - 1
         rows = sorted(self._pos[i] for i in present)
         start = prev = rows[0]
@@ -208,59 +240,59 @@ class TrackTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        """Hot path (called ~10x per visible cell per paint): int roles, cached row texts."""
+        role = int(role)
+        if role not in _HANDLED or not index.isValid():
             return None
         row = self.row_at(index.row())
-        if row is None or not 0 <= index.column() < len(COLUMNS):
+        c = index.column()
+        if row is None or not 0 <= c < len(COLUMNS):
             return None
-        col = COLUMNS[index.column()]
+        if role == _DISPLAY:
+            texts = self._texts.get(row.id)
+            if texts is None:
+                texts = self._texts[row.id] = tuple(self._display(row, col) for col in COLUMNS)
+            return texts[c]
+        if role == _ALIGN:
+            return _ALIGNMENTS[c]
+        col = COLUMNS[c]
+        fv = row.fields.get(col.field) if col.enriched else None
+        if role == _FOREGROUND:
+            if fv is not None and fv.estimated:
+                return self._muted
+            if col.field == "state":
+                return theme.state_color(row.state)
+            return None
+        if role == _FONT:
+            return self._italic if fv is not None and fv.estimated else None
         if role == TrackIdRole:
             return row.id
         if role == SortRole:
             return raw_value(row, col)
-        fv = row.fields.get(col.field) if col.enriched else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = raw_value(row, col)
-            if value is None or value == "":
-                return "" if col.enriched or value is None else value
-            if col.field == "key":
-                return format_key(str(value), self.key_notation)
-            if col.field == "state":
-                return _STATE_LABELS.get(str(value), str(value))
-            try:
-                return col.fmt(value)
-            except (TypeError, ValueError):
-                return str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            align = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(align | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == EstimatedRole:
+            return bool(fv and fv.estimated)
+        if role == _TOOLTIP:
             if fv is not None:
                 return provenance_text(fv, self._clock())
             if col.field in ("title", "artists", "album", "genres"):
                 return raw_value(row, col) or None
-            return None
-        if role == EstimatedRole:
-            return bool(fv and fv.estimated)
-        if role == Qt.ItemDataRole.FontRole and fv is not None and fv.estimated:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if fv is not None and fv.estimated:
-                return theme.muted_color()
-            if col.field == "state":
-                return theme.state_color(row.state)
         return None
+
+    def _display(self, row: TrackRow, col: Column) -> str:
+        value = raw_value(row, col)
+        if value is None or value == "":
+            return ""
+        if col.field == "key":
+            return format_key(str(value), self.key_notation)
+        if col.field == "state":
+            return _STATE_LABELS.get(str(value), str(value))
+        try:
+            return col.fmt(value)
+        except (TypeError, ValueError):
+            return str(value)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Multi-column: the clicked column becomes primary, earlier ones break ties."""

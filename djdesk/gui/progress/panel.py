@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListView,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -31,6 +30,7 @@ from djdesk.gui.progress.eta import EtaEstimator, format_eta
 from djdesk.gui.progress.log_model import LogFilterProxy, LogListModel
 from djdesk.gui.progress.stats_model import ProviderStatsModel
 from djdesk.gui.services import EnrichmentControl
+from djdesk.gui.widgets.progress_bar import LazyProgressBar
 
 PROVIDERS = ("deezer", "musicbrainz", "lastfm", "reccobeats")
 
@@ -54,10 +54,11 @@ class EnrichmentProgressPanel(QWidget):
         self.log_proxy.setSourceModel(self.log_model)
 
         self.status = QLabel(_("No enrichment running."))
-        self.bar = QProgressBar()
+        # Not a QProgressBar: it repaints synchronously on every change (see LazyProgressBar).
+        self.bar = LazyProgressBar()
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
-        self.bar.setFormat(_("%v of %m tracks"))
+        self.count = QLabel()
         self.eta = QLabel()
         self.pause_button = QPushButton(_("Pause"))
         self.cancel_button = QPushButton(_("Stop"))
@@ -69,6 +70,7 @@ class EnrichmentProgressPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.status)
         top.addWidget(self.bar, 1)
+        top.addWidget(self.count)
         top.addWidget(self.eta)
         top.addWidget(self.pause_button)
         top.addWidget(self.cancel_button)
@@ -80,9 +82,17 @@ class EnrichmentProgressPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # Fixed widths, not ResizeToContents: that mode re-measures every cell on each dataChanged,
+        # i.e. thousands of data() calls per frame during a run.
         hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
+        metrics = self.table.fontMetrics()
+        for col in range(self.stats_model.columnCount()):
+            title = str(self.stats_model.headerData(col, Qt.Orientation.Horizontal))
+            sample = {0: "musicbrainz", 1: "9999 / 9999", 6: "10.0 / 10.0", 9: "half-open"}
+            text = max(title, sample.get(col, "99,999"), key=len)
+            hh.resizeSection(col, metrics.horizontalAdvance(text) + 18)
 
         self.level = QComboBox()
         for label, level in (
@@ -129,8 +139,10 @@ class EnrichmentProgressPanel(QWidget):
     def on_job_state(self, event: JobStateChanged) -> None:
         self._job = event
         total = max(event.total, 1)
-        self.bar.setRange(0, total)
+        if self.bar.maximum() != total:
+            self.bar.setRange(0, total)
         self.bar.setValue(min(event.done, total))
+        self.count.setText(_("{done} of {total} tracks").format(done=event.done, total=event.total))
         if event.state == "running":
             self._eta.update(self._clock(), event.done)
             self.eta.setText(format_eta(self._eta.seconds_left(event.total)))

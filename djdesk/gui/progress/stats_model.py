@@ -42,6 +42,15 @@ _TIPS = {
     12: N_("95th percentile latency"),
 }
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_OTHER_ROLES = frozenset(
+    int(r.value)
+    for r in (
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+    )
+)
 
 
 def _fmt_ms(ms: float) -> str:
@@ -54,6 +63,7 @@ class ProviderStatsModel(QAbstractTableModel):
         self._order: list[str] = list(providers)
         self._stats: dict[str, ProviderStats] = {p: ProviderStats(p) for p in providers}
         self._planned: dict[str, int] = {}
+        self._texts: dict[str, tuple[str, ...]] = {}  # formatted cells per provider snapshot
 
     def provider_at(self, row: int) -> ProviderStats | None:
         return self._stats.get(self._order[row]) if 0 <= row < len(self._order) else None
@@ -61,6 +71,7 @@ class ProviderStatsModel(QAbstractTableModel):
     def on_plan(self, plan: PlanReady) -> None:
         for name in set(plan.calls_needed) | set(plan.cache_hits):
             self._planned[name] = plan.calls_needed.get(name, 0) + plan.cache_hits.get(name, 0)
+            self._texts.pop(name, None)
             self._ensure(name)
         if self._order:
             self.dataChanged.emit(self.index(0, 1), self.index(len(self._order) - 1, 1))
@@ -79,6 +90,7 @@ class ProviderStatsModel(QAbstractTableModel):
             row = self._ensure(name)
             if self._stats[name] != snap:
                 self._stats[name] = snap
+                self._texts.pop(name, None)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
 
     def on_breaker(self, provider: str, _old: str, new: str) -> None:
@@ -86,6 +98,7 @@ class ProviderStatsModel(QAbstractTableModel):
 
         row = self._ensure(provider)
         self._stats[provider] = replace(self._stats[provider], breaker=new)
+        self._texts.pop(provider, None)
         idx = self.index(row, BREAKER_COLUMN)
         self.dataChanged.emit(idx, idx)
 
@@ -137,14 +150,21 @@ class ProviderStatsModel(QAbstractTableModel):
         return texts[col]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        role = int(role)
         if not index.isValid():
             return None
         s = self.provider_at(index.row())
         if s is None or not 0 <= index.column() < len(_HEADERS):
             return None
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(s, col)
+        if role == _DISPLAY:
+            texts = self._texts.get(s.provider)
+            if texts is None:
+                texts = tuple(self.cell_text(s, c) for c in range(len(_HEADERS)))
+                self._texts[s.provider] = texts
+            return texts[col]
+        if role not in _OTHER_ROLES:
+            return None
         if role == Qt.ItemDataRole.ForegroundRole and col == BREAKER_COLUMN:
             return theme.state_color(s.breaker)
         if role == Qt.ItemDataRole.ForegroundRole and col == 8 and s.rate_limited:

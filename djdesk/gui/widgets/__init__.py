@@ -1,0 +1,1 @@
+"""App-independent widgets (FeelUOwn rule: nothing here knows DJDesk services)."""
