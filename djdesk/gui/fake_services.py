@@ -44,13 +44,13 @@ _LINK = re.compile(
 
 
 def parse_link(text: str) -> str:
-    """A stable ``service:kind:id`` for a link; ``core.urls`` takes over when it exists."""
+    """A stable ``service:kind:id`` for a link, parsed by ``core.urls`` (the real parser)."""
     try:
-        from djdesk.core.urls import parse_link as core_parse  # type: ignore[import-not-found]
-    except ImportError:
-        core_parse = None
-    if core_parse is not None:
-        return str(core_parse(text).uri)
+        from djdesk.core.urls import parse_source
+    except ImportError:  # core.urls is optional for the fake; keep a minimal parser
+        parse_source = None
+    if parse_source is not None:
+        return str(parse_source(text).uri)
     text = text.strip()
     m = _LINK.search(text)
     if not text or m is None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from djdesk.core.errors import UnsupportedLinkError
 from djdesk.gui.fake_services import FakeEngine, fake_services
 from djdesk.gui.main_window import MainWindow
 from djdesk.gui.playlists import links
@@ -95,8 +96,8 @@ def test_bad_link_shows_an_inline_message(qtbot: Any, window: MainWindow) -> Non
         window.playlists.add_button.click()
     message = window.playlists.message
     assert message.isVisible()
-    assert "not a Spotify or Deezer playlist link" in message.text()
-    assert "Paste a Spotify or Deezer playlist" in message.text()  # what to do
+    assert "example.com" in message.text()  # what was wrong
+    assert UnsupportedLinkError.default_hint in message.text()  # what to do
     assert blocker.args[0] == message.text()
     assert window.playlists.playlist_model.rowCount() == 0
 
