@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -62,9 +63,7 @@ class ProviderLane:
     breaker: CircuitBreaker
     adaptive: AdaptiveRate
     metrics: ProviderMetrics = field(default_factory=ProviderMetrics)
-    flights: SingleFlight[tuple[int, list[tuple[bytes, bytes]], bytes, int]] = field(
-        default_factory=SingleFlight
-    )
+    flights: SingleFlight[Any] = field(default_factory=SingleFlight)
     paused_until: float = float("-inf")
     #: Requests inside the transport (queued or in flight), for the ``pending`` figure.
     active: int = 0

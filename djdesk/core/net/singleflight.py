@@ -1,26 +1,30 @@
 """Singleflight (Go's ``x/sync/singleflight``): concurrent identical calls share one execution.
 
-The shared work runs in a task the group owns, never in the first caller's task, so cancelling
-the caller that started it does not poison the others (authzed/spicedb #925); the work is
-cancelled only when every waiter has left (hyper-util #299's "baton passing"). The key leaves
-the map when the work ends or is abandoned, only if the map still points at that call, so a
-later caller always starts fresh and nothing leaks.
+The first caller (the leader) runs the work inline, in its own task: the common, uncontended
+call costs no extra task and no extra loop turn. Followers wait on a future the leader settles.
+If the leader is cancelled, its followers are not poisoned (authzed/spicedb #925): they are
+told to take over, and the first of them runs the work again as the new leader. Errors reach
+every waiter. The key leaves the map when the leader finishes, fails or is cancelled, and only
+if the map still points at that call, so nothing leaks and a later caller starts fresh.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 
+#: What a cancelled leader hands its followers: "run it yourselves".
+_TAKE_OVER = object()
 
-class _Call(Generic[T]):
-    __slots__ = ("task", "waiters")
 
-    def __init__(self, task: asyncio.Task[T]) -> None:
-        self.task = task
+class _Call:
+    __slots__ = ("future", "waiters")
+
+    def __init__(self, future: asyncio.Future[Any]) -> None:
+        self.future = future
         self.waiters = 0
 
 
@@ -28,8 +32,8 @@ class SingleFlight(Generic[T]):
     """``await group.do(key, fn) -> (value, shared)``; ``shared`` is True for followers."""
 
     def __init__(self) -> None:
-        self._calls: dict[Hashable, _Call[T]] = {}
-        #: Callers that joined a call already in flight (the panel's "coalesced" counter).
+        self._calls: dict[Hashable, _Call] = {}
+        #: Callers served by someone else's execution (the panel's "coalesced" counter).
         self.coalesced = 0
 
     def __len__(self) -> int:
@@ -37,31 +41,46 @@ class SingleFlight(Generic[T]):
         return len(self._calls)
 
     async def do(self, key: Hashable, fn: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
-        call = self._calls.get(key)
-        shared = call is not None
-        if call is None:
-            task: asyncio.Task[T] = asyncio.ensure_future(fn())  # type: ignore[assignment]
-            call = _Call(task)
-            self._calls[key] = call
-            task.add_done_callback(lambda _t, k=key, c=call: self._drop(k, c))
-        else:
+        while True:
+            call = self._calls.get(key)
+            if call is None:
+                return await self._lead(key, fn), False
+            call.waiters += 1
+            try:
+                # shield: a follower giving up must not cancel the future the others share
+                value = await asyncio.shield(call.future)
+            except asyncio.CancelledError:
+                if not call.future.done():
+                    call.waiters -= 1
+                raise
+            if value is _TAKE_OVER:
+                continue
             self.coalesced += 1
-        call.waiters += 1
+            return cast(T, value), True
+
+    async def _lead(self, key: Hashable, fn: Callable[[], Awaitable[T]]) -> T:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        call = _Call(future)
+        self._calls[key] = call
         try:
-            value = await asyncio.shield(call.task)
+            value = await fn()
         except asyncio.CancelledError:
-            if not call.task.done():  # this caller was cancelled, not the work
-                call.waiters -= 1
-                if call.waiters == 0:  # the last waiter left: stop the work, forget the key
-                    self._drop(key, call)
-                    call.task.cancel()
+            self._drop(key, call)
+            future.set_result(_TAKE_OVER)
             raise
-        return value, shared
+        except BaseException as exc:
+            self._drop(key, call)
+            future.set_exception(exc)
+            future.exception()  # retrieved: with no followers nobody else will look
+            raise
+        self._drop(key, call)
+        future.set_result(value)
+        return value
 
     def forget(self, key: Hashable) -> None:
         """Later calls for ``key`` start a new execution instead of joining the running one."""
         self._calls.pop(key, None)
 
-    def _drop(self, key: Hashable, call: _Call[T]) -> None:
+    def _drop(self, key: Hashable, call: _Call) -> None:
         if self._calls.get(key) is call:
             del self._calls[key]

@@ -26,8 +26,38 @@ from djdesk.core.net.policy import Verdict, classify
 from djdesk.core.net.priority import current_priority
 from djdesk.core.net.retry import is_idempotent, parse_retry_after
 
-#: (status, raw headers, raw body, attempts): what a shared execution hands every caller.
-Snapshot = tuple[int, list[tuple[bytes, bytes]], bytes, int]
+
+class Snapshot:
+    """What one execution hands every caller: the raw answer, plus the first caller's response.
+
+    The first caller to collect takes the already-built response (no second parse on the
+    common, uncoalesced path); every other caller gets a fresh copy from the raw bytes.
+    """
+
+    __slots__ = ("attempts", "first", "headers", "raw", "status")
+
+    def __init__(self, first: httpx.Response, raw: bytes, attempts: int) -> None:
+        self.first: httpx.Response | None = first
+        self.status = first.status_code
+        self.headers = first.headers.raw
+        self.raw = raw
+        self.attempts = attempts
+
+    def take(self, request: httpx.Request, coalesced: bool) -> httpx.Response:
+        extensions = {"djdesk.coalesced": coalesced, "djdesk.attempts": self.attempts}
+        first = self.first
+        if first is not None and first.request is request:
+            self.first = None
+            first.extensions = extensions
+            return first
+        return httpx.Response(
+            self.status,
+            headers=self.headers,
+            content=self.raw,
+            request=request,
+            extensions=extensions,
+        )
+
 
 _SHARED_HEADERS = ("authorization", "accept", "accept-language", "range")
 
@@ -70,14 +100,7 @@ class PolicyTransport(httpx.AsyncBaseTransport):
                 lane.metrics.coalesced += 1
         else:
             snap = await self._send(request, prio)
-        status, headers, raw, attempts = snap
-        return httpx.Response(
-            status,
-            headers=headers,
-            stream=httpx.ByteStream(raw),
-            request=request,
-            extensions={"djdesk.coalesced": shared, "djdesk.attempts": attempts},
-        )
+        return snap.take(request, shared)
 
     async def aclose(self) -> None:
         """The inner transport is shared and closed by the orchestrator, not per client."""
@@ -138,15 +161,15 @@ class PolicyTransport(httpx.AsyncBaseTransport):
                     raise
                 else:
                     metrics.observe(clock.monotonic() - started)
-                    headers = response.headers.raw
-                    snap: Snapshot = (response.status_code, headers, raw, retries + rate_limits + 1)
+                    # content= decodes (gzip...) once, synchronously; the raw bytes stay
+                    # encoded for copies handed to coalesced followers
                     probe = httpx.Response(
                         response.status_code,
-                        headers=headers,
-                        stream=httpx.ByteStream(raw),
+                        headers=response.headers.raw,
+                        content=raw,
                         request=request,
                     )
-                    await probe.aread()
+                    snap = Snapshot(probe, raw, retries + rate_limits + 1)
                     outcome = classify(probe, policy.classify)
             if outcome is None:  # a transport error that will be retried
                 await clock.sleep(wait)
