@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from djdesk.core.cache import connection, policy
-from djdesk.core.cache.entry import CacheEntry, NamespaceStats
+from djdesk.core.cache.entry import CacheEntry
 from djdesk.core.cache.lru import BoundedLRU
 from djdesk.core.clock import Clock
 from djdesk.core.errors import CacheCorruptError
@@ -37,8 +37,6 @@ T = TypeVar("T")
 FLUSH_INTERVAL_S = 10.0
 FLUSH_MAX_PENDING = 50_000
 BUSY_RETRIES = 6
-#: Expired rows stay this long for stale-if-error before ``sweep`` removes them.
-STALE_KEEP_S = 30 * policy.DAY
 
 _COUNTERS = ("hits", "misses", "negative_hits", "stale_hits", "expirations")
 _SELECT = "SELECT key, value, negative, created, expires, hits, size, version FROM entries"
@@ -53,15 +51,6 @@ _UPSERT = (
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def recount(conn: sqlite3.Connection) -> None:
-    """Recompute every namespace's entries/bytes (after bulk changes; uses the (ns, size) index)."""
-    conn.execute(
-        "UPDATE namespaces SET "
-        "entries = (SELECT count(*) FROM entries e WHERE e.ns = namespaces.id), "
-        "bytes = (SELECT coalesce(sum(size), 0) FROM entries e WHERE e.ns = namespaces.id)"
-    )
 
 
 @dataclass(slots=True)
@@ -440,48 +429,6 @@ class CacheDatabase:
             return info.version
 
         return self.write(body)
-
-    def sweep(self) -> int:
-        """Remove rows of old namespace versions and rows expired longer than ``STALE_KEEP_S``."""
-        cutoff = self.clock.time() - STALE_KEEP_S
-
-        def body(conn: sqlite3.Connection) -> int:
-            n = conn.execute(
-                "DELETE FROM entries WHERE id IN (SELECT e.id FROM entries e "
-                "JOIN namespaces n ON n.id = e.ns WHERE e.version != n.effective)"
-            ).rowcount
-            n += conn.execute("DELETE FROM entries WHERE expires < ?", (cutoff,)).rowcount
-            recount(conn)
-            return n
-
-        return self.write(body)
-
-    def vacuum(self) -> dict[str, int]:
-        before = self.file_bytes()
-        swept = self.sweep()
-
-        def run() -> None:
-            self.conn.execute("VACUUM")
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-        self.guarded(run)
-        self.guarded(self.sync)
-        return {"swept": swept, "bytes_before": before, "bytes_after": self.file_bytes()}
-
-    def file_bytes(self) -> int:
-        names = (self.path.name, self.path.name + "-wal")
-        return sum(p.stat().st_size for p in (self.path.with_name(n) for n in names) if p.exists())
-
-    def stats(self) -> dict[str, NamespaceStats]:
-        self.flush()
-        self.guarded(self.sync)
-        rows = self.guarded(
-            lambda: self.conn.execute(
-                "SELECT name, effective, entries, bytes, hits, misses, negative_hits, "
-                "stale_hits, writes, expirations FROM namespaces ORDER BY name"
-            ).fetchall()
-        )
-        return {row[0]: NamespaceStats(*row) for row in rows}
 
     def current_version(self, ns: str) -> int:
         info = self._namespaces.get(ns)

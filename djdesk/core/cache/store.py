@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from djdesk.core.cache import maintenance
 from djdesk.core.cache.database import CacheDatabase
 from djdesk.core.cache.entry import CacheEntry, NamespaceStats
 from djdesk.core.cache.policy import TtlPolicy
@@ -139,7 +140,7 @@ class CacheStore:
         )
 
     async def stats(self) -> dict[str, NamespaceStats]:
-        return await self.run(self._db.stats)
+        return await self.run(maintenance.stats, self._db)
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -188,13 +189,13 @@ class CacheStore:
         return result
 
     async def sweep(self) -> int:
-        n = await self.run(self._db.sweep)
+        n = await self.run(maintenance.sweep, self._db)
         self._changed(None, "sweep")
         return n
 
     async def vacuum(self) -> dict[str, int]:
         """Sweep old versions and long-expired rows, compact the file, truncate the WAL."""
-        result = await self.run(self._db.vacuum)
+        result = await self.run(maintenance.vacuum, self._db)
         self._changed(None, "vacuum")
         return result
 

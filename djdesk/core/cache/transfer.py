@@ -103,7 +103,8 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
 
 def import_entries(db: CacheDatabase, path: Path) -> dict[str, int]:
     """Merge ``path`` into the cache; returns ``{"imported": n, "skipped": m}``."""
-    from djdesk.core.cache.database import _UPSERT, dumps, recount
+    from djdesk.core.cache.database import _UPSERT, dumps
+    from djdesk.core.cache.maintenance import recount
 
     upsert = _UPSERT + " WHERE excluded.created > entries.created OR entries.version != ?"
     counts = {"imported": 0, "skipped": 0}
