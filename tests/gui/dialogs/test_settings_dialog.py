@@ -1,0 +1,69 @@
+"""SettingsDialog: bound to core Settings; accounts through the service; bad key message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from djdesk.core.settings import Settings
+from djdesk.gui.dialogs.settings_dialog import SettingsDialog
+from djdesk.gui.fake_services import FakeAccounts
+from djdesk.gui.tasks import TaskRegistry
+
+
+def _dialog(qtbot: Any, accounts: FakeAccounts | None = None) -> SettingsDialog:
+    dialog = SettingsDialog(
+        Settings(key_notation="open_key"), accounts or FakeAccounts(), TaskRegistry()
+    )
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_builds_validated_settings_from_the_form(qtbot: Any) -> None:
+    dialog = _dialog(qtbot)
+    assert dialog.notation.currentData() == "open_key"
+    dialog.notation.setCurrentIndex(dialog.notation.findData("classic"))
+    dialog.rates["musicbrainz"].setValue(0.5)
+    dialog.demo.setChecked(True)
+    row = next(
+        r for r in range(dialog.ttl_table.rowCount())
+        if dialog.ttl_table.item(r, 0).text() == "deezer.track"
+    )  # fmt: skip
+    dialog.ttl_table.item(row, 1).setText("30")
+    new = dialog.build_settings()
+    assert new.key_notation == "classic"
+    assert new.rates["musicbrainz"] == 0.5
+    assert new.demo is True
+    assert new.ttl == {"deezer.track": 30 * 86400}
+
+
+def test_bad_ttl_is_an_inline_message_and_the_dialog_stays(qtbot: Any) -> None:
+    dialog = _dialog(qtbot)
+    dialog.ttl_table.item(0, 1).setText("soon")
+    dialog._on_accept()
+    assert dialog.result_settings() is None
+    assert "not a number" in dialog.message.text()
+
+
+def test_lastfm_key_is_masked_and_a_bad_key_says_so(qtbot: Any, qloop: Any) -> None:
+    accounts = FakeAccounts()
+    dialog = _dialog(qtbot, accounts)
+    assert dialog.lastfm_key.echoMode() == dialog.lastfm_key.EchoMode.Password
+    dialog.lastfm_key.setText("bad-key")
+    dialog.save_key_button.click()
+    qtbot.waitUntil(lambda: "did not accept" in dialog.key_message.text(), timeout=3000)
+    assert "bad-key" not in dialog.key_message.text(), "never echo the secret"
+    dialog.lastfm_key.setText("a" * 32)
+    dialog.save_key_button.click()
+    qtbot.waitUntil(lambda: accounts.lastfm_key_set(), timeout=3000)
+    assert dialog.lastfm_key.text() == ""
+    assert dialog.clear_key_button.isEnabled()
+
+
+def test_spotify_login_and_logout_go_through_the_service(qtbot: Any, qloop: Any) -> None:
+    dialog = _dialog(qtbot)
+    assert dialog.spotify_status.text() == "Not logged in"
+    dialog.login_button.click()
+    qtbot.waitUntil(lambda: dialog.spotify_status.text().startswith("Logged in"), timeout=3000)
+    assert dialog.logout_button.isEnabled() and not dialog.login_button.isEnabled()
+    dialog.logout_button.click()
+    assert dialog.spotify_status.text() == "Not logged in"
