@@ -307,3 +307,26 @@ async def test_changes_are_published_after_commit(db_path: Path, clock: FakeCloc
         (None, "purge"),
         (None, "vacuum"),
     ]
+
+
+async def test_hits_are_buffered_then_flushed_on_the_clock(db_path: Path, clock: FakeClock) -> None:
+    """A read never writes; counts reach the file after FLUSH_INTERVAL_S (or on close/stats)."""
+    from djdesk.core.cache.database import FLUSH_INTERVAL_S
+
+    app = await CacheStore.open(db_path, clock=clock)
+    other = await CacheStore.open(db_path, clock=clock)
+
+    def hits_on_disk() -> int:
+        row = other.database.conn.execute("SELECT hits FROM entries").fetchone()
+        return int(row[0])
+
+    try:
+        await app.set("deezer.track", "1", 1)
+        await app.get("deezer.track", "1")
+        assert await other.run(hits_on_disk) == 0
+        clock.advance(FLUSH_INTERVAL_S)
+        await app.get("deezer.track", "1")
+        assert await other.run(hits_on_disk) == 2
+    finally:
+        await app.aclose()
+        await other.aclose()
