@@ -40,7 +40,7 @@ def _policy(rate: float, burst: int, concurrency: int) -> ProviderPolicy:
     )
 
 
-async def _overhead(calls: int) -> float:
+async def _overhead(calls: int) -> tuple[float, float]:
     inner = _Canned()
     orch = Orchestrator({"bench": _policy(1e9, 10**9, 10**6)}, transport=inner)
     transport = orch.transport("bench")
@@ -58,7 +58,7 @@ async def _overhead(calls: int) -> float:
         await response.aread()
     policed = time.perf_counter() - start
     await orch.aclose()
-    return (policed - direct) / calls * 1e6
+    return (policed - direct) / calls * 1e6, direct / calls * 1e6
 
 
 async def _rate(rate: float, burst: int, seconds: float) -> float:
@@ -93,10 +93,13 @@ def main() -> None:
     runs = 3 if args.quick else (9 if args.full else 5)
     seconds = 5.0 if args.quick else (20.0 if args.full else 10.0)
 
-    overheads = []
+    overheads: list[float] = []
+    inner: list[float] = []
     for i in range(runs):
-        overheads.append(asyncio.run(_overhead(calls)))
-        print(f"overhead run {i + 1}/{runs}: {overheads[-1]:.1f} us/call", file=sys.stderr)
+        extra, base = asyncio.run(_overhead(calls))
+        overheads.append(extra)
+        inner.append(base)
+        print(f"run {i + 1}/{runs}: +{extra:.1f} us/call over {base:.1f}", file=sys.stderr)
     ratio = asyncio.run(_rate(50.0, 5, seconds))
     print(f"rate ratio over {seconds:.0f} s: {ratio:.4f}", file=sys.stderr)
 
@@ -115,6 +118,8 @@ def main() -> None:
                         "unit": "us",
                         "target": "< 50",
                         "runs": [round(x, 2) for x in overheads],
+                        "inner_transport_us_per_call": round(statistics.median(inner), 2),
+                        "load_average_1m": round(os.getloadavg()[0], 2),
                     },
                     {
                         "name": "rate_measured_over_configured",

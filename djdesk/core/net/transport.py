@@ -10,9 +10,9 @@ Order of gates, and why:
 3. Provider bucket, then global bucket: tokens are taken before any slot, so a provider waiting
    for its own token never holds a global slot (PyrateLimiter #301, reliability.md R11).
 4. Provider slot, then global slot; breaker permit taken synchronously inside them.
-5. Send, read the raw body, classify (provider classifier first), record, maybe retry.
+5. Send, read the body once, classify (provider classifier first), record, maybe retry.
 
-Each caller gets its own ``httpx.Response`` built from the shared raw bytes, so nobody can
+Each caller gets its own ``httpx.Response`` (followers a copy of the decoded body), so nobody can
 mutate another's copy; ``response.extensions["djdesk.coalesced"]`` says whether it was shared.
 """
 
@@ -26,52 +26,42 @@ from djdesk.core.net.policy import Verdict, classify
 from djdesk.core.net.priority import current_priority
 from djdesk.core.net.retry import is_idempotent, parse_retry_after
 
+#: Request headers that make two GETs of one URL different requests (not coalesced together).
+_SHARED_HEADERS = ("authorization", "accept", "accept-language", "range")
+
+#: Headers that describe the wire encoding; copies carry decoded bytes, so they are dropped.
+_WIRE_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+
 
 class Snapshot:
-    """What one execution hands every caller: the raw answer, plus the first caller's response.
+    """What one execution hands every caller: the leader's response, copies for the rest.
 
-    The first caller to collect takes the already-built response (no second parse on the
-    common, uncoalesced path); every other caller gets a fresh copy from the raw bytes.
+    The leader takes the response the inner transport gave (read once, no re-parse on the
+    common uncoalesced path); each follower gets its own fresh ``httpx.Response`` built from
+    the decoded body, so nobody can mutate another caller's copy.
     """
 
-    __slots__ = ("attempts", "first", "headers", "raw", "status")
+    __slots__ = ("attempts", "first", "response")
 
-    def __init__(self, first: httpx.Response, raw: bytes, attempts: int) -> None:
-        self.first: httpx.Response | None = first
-        self.status = first.status_code
-        self.headers = first.headers.raw
-        self.raw = raw
+    def __init__(self, response: httpx.Response, attempts: int) -> None:
+        self.response = response
+        self.first = True
         self.attempts = attempts
 
     def take(self, request: httpx.Request, coalesced: bool) -> httpx.Response:
         extensions = {"djdesk.coalesced": coalesced, "djdesk.attempts": self.attempts}
-        first = self.first
-        if first is not None and first.request is request:
-            self.first = None
-            first.extensions = extensions
-            return first
+        original = self.response
+        if self.first and original.request is request:
+            self.first = False
+            original.extensions = extensions
+            return original
         return httpx.Response(
-            self.status,
-            headers=self.headers,
-            content=self.raw,
+            original.status_code,
+            headers=[(k, v) for k, v in original.headers.raw if k.lower() not in _WIRE_HEADERS],
+            content=original.content,
             request=request,
             extensions=extensions,
         )
-
-
-_SHARED_HEADERS = ("authorization", "accept", "accept-language", "range")
-
-
-async def _raw_body(response: httpx.Response) -> bytes:
-    """The body as sent (still content-encoded), so each caller's copy decodes it once.
-
-    Iterates the stream itself rather than ``aiter_raw()``: ``MockTransport`` has already
-    read its response (which ``aiter_raw`` refuses), but its ``ByteStream`` can be replayed.
-    """
-    stream = response.stream
-    if isinstance(stream, httpx.AsyncByteStream):
-        return b"".join([part async for part in stream])
-    return b"".join(stream)  # type: ignore[union-attr]
 
 
 class PolicyTransport(httpx.AsyncBaseTransport):
@@ -140,8 +130,9 @@ class PolicyTransport(httpx.AsyncBaseTransport):
                 started = clock.monotonic()
                 try:
                     response = await hub.inner.handle_async_request(request)
+                    response.request = request
                     try:
-                        raw = await _raw_body(response)
+                        await response.aread()
                     finally:
                         await response.aclose()
                 except httpx.TransportError as exc:
@@ -161,15 +152,8 @@ class PolicyTransport(httpx.AsyncBaseTransport):
                     raise
                 else:
                     metrics.observe(clock.monotonic() - started)
-                    # content= decodes (gzip...) once, synchronously; the raw bytes stay
-                    # encoded for copies handed to coalesced followers
-                    probe = httpx.Response(
-                        response.status_code,
-                        headers=response.headers.raw,
-                        content=raw,
-                        request=request,
-                    )
-                    snap = Snapshot(probe, raw, retries + rate_limits + 1)
+                    probe = response
+                    snap = Snapshot(response, retries + rate_limits + 1)
                     outcome = classify(probe, policy.classify)
             if outcome is None:  # a transport error that will be retried
                 await clock.sleep(wait)
