@@ -8,6 +8,7 @@ printed as message + hint on stderr with exit code 1; nothing else is printed on
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from djdesk import __version__
@@ -53,6 +54,12 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`djdesk ... | head`): stop quietly, as Unix tools do.
+        # Point stdout at devnull so the interpreter's final flush cannot raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 def main(argv: list[str] | None = None) -> int:
