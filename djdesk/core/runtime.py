@@ -10,6 +10,7 @@ reverse order, each in its own ``finally`` so one failure never leaks the rest.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -40,19 +41,47 @@ from djdesk.core.secrets import SecretStore
 DEMO_CLIENT_ID = "djdesk-demo-client"
 
 
+#: Published or observed windows (apis.md "limit we plan for"): R requests per W seconds.
+#: Spotify's rolling window and ReccoBeats' limit are undisclosed: their 429s (with
+#: ``Retry-After``) are handled by the orchestrator's adaptive rate instead.
+KNOWN_WINDOWS: dict[str, tuple[int, float]] = {
+    "deezer": (50, 5.0),
+    "lastfm": (5, 1.0),
+    "musicbrainz": (1, 1.0),
+}
+
+
+#: Answers this slow are common enough (tails of seconds) to size the slots for them.
+SLOW_ANSWER_S = 2.0
+
+
 def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]:
     """One policy per provider: the net defaults, the user's rate, the provider's classifier.
 
-    The burst never exceeds the rate (at least 1) so ``burst + rate * W`` stays near the
-    provider's own window (Last.fm counts per second, MusicBrainz too).
+    A token bucket lets ``burst + rate * W`` requests into any window W, so where a provider's
+    window is known the rate is capped at ``R / W`` and the burst sized so that sum stays under
+    R (one request of margin): one tripped limit costs far more (a pause, then the adaptive
+    rate's slow climb back) than the burst ever saves.
     """
     policies: dict[str, ProviderPolicy] = {}
     for name in PROVIDERS:
         base = DEFAULT_POLICIES[name]
         rate = float(settings.rates.get(name, base.rate))
         burst = max(1, min(base.burst, int(rate)))
+        window = KNOWN_WINDOWS.get(name)
+        if window is not None:
+            requests, seconds = window
+            rate = min(rate, requests / seconds)
+            burst = max(1, min(burst, int(requests - rate * seconds) - 1))
+        # Enough slots that slow answers never hold sends back: tokens are taken before slots,
+        # so requests queued behind a full set of slots would go out together, as a burst.
+        concurrency = max(base.concurrency, math.ceil(rate * SLOW_ANSWER_S))
         policies[name] = dataclasses.replace(
-            base, rate=rate, burst=burst, classify=CLASSIFIERS.get(name)
+            base,
+            rate=rate,
+            burst=burst,
+            concurrency=concurrency,
+            classify=CLASSIFIERS.get(name),
         )
     return policies
 

@@ -9,7 +9,7 @@ answer and a fresh one look the same to the waterfall.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from djdesk.core.cache.policy import DAY
@@ -28,12 +28,26 @@ MB_NEGATIVE_TTL = 30 * DAY
 
 
 def as_json(obj: Any) -> Any:
-    """A provider dataclass (or list of them) as the JSON we cache."""
-    if isinstance(obj, list):
+    """A provider dataclass (or list of them) as the JSON we cache.
+
+    Shallow on purpose (``dataclasses.asdict`` deep-copies every value, which dominated warm
+    runs): provider records are flat, with tuples of strings that ``json`` writes as lists.
+    """
+    if isinstance(obj, list | tuple):
         return [as_json(o) for o in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.asdict(obj)
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     return obj
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return as_json(value)
+    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+        return as_json(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
 
 
 def _tuples(data: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -63,7 +77,7 @@ def mb_recording(data: dict[str, Any]) -> MusicBrainzRecording:
 class Sources:
     """One per run (it owns the run's ReccoBeats batcher)."""
 
-    def __init__(self, clients: Clients, fetcher: Fetcher, *, max_wait: float = 3.0) -> None:
+    def __init__(self, clients: Clients, fetcher: Fetcher, *, max_wait: float = 10.0) -> None:
         self.clients = clients
         self.fetcher = fetcher
         self.features = HeldBatcher(self._features_many, max_batch=BATCH, max_wait=max_wait)
