@@ -27,7 +27,7 @@ from djdesk.core.net.priority import current_priority
 from djdesk.core.net.retry import is_idempotent, parse_retry_after
 
 #: Request headers that make two GETs of one URL different requests (not coalesced together).
-_SHARED_HEADERS = ("authorization", "accept", "accept-language", "range")
+_SHARED_HEADERS = frozenset({b"authorization", b"accept", b"accept-language", b"range"})
 
 #: Headers that describe the wire encoding; copies carry decoded bytes, so they are dropped.
 _WIRE_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
@@ -83,7 +83,7 @@ class PolicyTransport(httpx.AsyncBaseTransport):
             key = (
                 request.method,
                 str(request.url),
-                *(request.headers.get(h) for h in _SHARED_HEADERS),
+                *(kv for kv in request.headers.raw if kv[0].lower() in _SHARED_HEADERS),
             )
             snap, shared = await lane.flights.do(key, lambda: self._send(request, prio))
             if shared:
