@@ -92,6 +92,7 @@ async def start(app: QApplication, *, demo: bool) -> int:
     window.closed.connect(lambda: closed.done() or closed.set_result(None))
     app.aboutToQuit.connect(window.close)
     window.show()
+    window.tasks.start(window.playlists.refresh_playlists(), name="load playlists")
     if demo:
         from djdesk.gui.service_factory import start_sandbox
 

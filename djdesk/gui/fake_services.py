@@ -100,7 +100,23 @@ class FakeEngine:
     def rows(self, ids: Sequence[int]) -> dict[int, TrackRow]:
         return {i: self._rows[i] for i in ids if i in self._rows}
 
-    def details(self, track_id: int) -> TrackDetails | None:
+    # The fake's "database" is its memory, so the snapshot is always current; each call still
+    # yields once so callers are exercised the way the real (threaded) library answers them.
+
+    async def refresh_playlists(self) -> None:
+        await asyncio.sleep(0)
+
+    async def load_playlist(self, playlist_id: str) -> None:
+        await asyncio.sleep(0)
+
+    async def refresh_tracks(self, ids: Sequence[int]) -> None:
+        await asyncio.sleep(0)
+
+    async def details(self, track_id: int) -> TrackDetails | None:
+        await asyncio.sleep(0)
+        return self.details_now(track_id)
+
+    def details_now(self, track_id: int) -> TrackDetails | None:
         row = self._rows.get(track_id)
         if row is None:
             return None

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from djdesk import APP_NAME, __version__
+from djdesk import __version__
 from djdesk.core import settings as settings_mod
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
@@ -78,8 +78,8 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._shutdown_task: asyncio.Task[None] | None = None
 
-        title = f"{APP_NAME} — " + _("Demo mode — offline sandbox") if demo else APP_NAME
-        self.setWindowTitle(title)
+        # Qt appends the application display name ("… — DJDesk") on every platform.
+        self.setWindowTitle(_("Demo mode — offline sandbox") if demo else "")
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
 

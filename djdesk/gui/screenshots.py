@@ -55,7 +55,7 @@ async def _scene(out: Path) -> list[Path]:
             and window.progress.bar.value() > 0.45 * window.progress.bar.maximum()
         )
     )
-    engine.pause()  # freeze mid-run so the picture is deterministic
+    engine.step_s = 0.25  # slow the run right down so the picture shows it mid-flight
     await asyncio.sleep(0.1)
     table = window.playlists.table
     table.sortByColumn(-1, table.horizontalHeader().sortIndicatorOrder())
@@ -86,7 +86,6 @@ async def _scene(out: Path) -> list[Path]:
     await asyncio.sleep(0.1)
     paths.append(out / "cache-inspector.png")
     window.grab().save(str(paths[1]))
-    engine.resume()
     window.close()
     await _until(lambda: window.is_closed, 5.0)
     return paths

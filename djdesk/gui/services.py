@@ -124,15 +124,37 @@ CACHE_ORDER_COLUMNS: tuple[str, ...] = ("key", "size", "created_at", "expires_at
 
 
 class LibraryView(Protocol):
-    """Read side of the library: playlists, their track ids, rows and one track's details."""
+    """Read side of the library: a snapshot the views read synchronously, refreshed async.
+
+    Why a snapshot: the table's ``data()`` runs on every paint and must not wait; the real
+    library keeps SQLite on its own thread. So the async methods fill an in-memory snapshot of
+    the playlist list and of the shown playlist's rows (``Library.playlist_view`` /
+    ``track_rows`` for the real one), and the sync methods only read that snapshot. A 10,000-row
+    playlist is ~100 MB with the whole window (``benchmarks/gui_bench.py``), and sorting and
+    filtering then run on plain Python lists.
+    """
+
+    async def refresh_playlists(self) -> None:
+        """Reload the playlist list snapshot."""
+        ...
+
+    async def load_playlist(self, playlist_id: str) -> None:
+        """Load one playlist's ids and rows into the snapshot (before the table shows it)."""
+        ...
+
+    async def refresh_tracks(self, ids: Sequence[int]) -> None:
+        """Re-read changed rows (after ``TrackEnriched``) into the snapshot."""
+        ...
+
+    async def details(self, track_id: int) -> TrackDetails | None:
+        """Everything the details pane shows; read on selection, not kept."""
+        ...
 
     def playlists(self) -> list[PlaylistInfo]: ...
 
     def track_ids(self, playlist_id: str) -> list[int]: ...
 
     def rows(self, ids: Sequence[int]) -> dict[int, TrackRow]: ...
-
-    def details(self, track_id: int) -> TrackDetails | None: ...
 
 
 class EnrichmentControl(Protocol):

@@ -68,8 +68,11 @@ def test_dropped_link_fills_table_and_progress_as_enrichment_streams(
     qtbot.waitUntil(lambda: len(set(streamed)) >= total, timeout=10000)
     qtbot.waitUntil(lambda: window.progress.status.text() == "Finished", timeout=5000)
     assert window.progress.bar.value() == total
-    filled = [table.index(r, bpm).data() for r in range(total)]
-    assert sum(1 for v in filled if v) > total * 0.8
+
+    def filled() -> int:
+        return sum(1 for r in range(total) if table.index(r, bpm).data())
+
+    qtbot.waitUntil(lambda: filled() > total * 0.8, timeout=5000)
     stats = window.progress.stats_model
     deezer = stats.provider_at(0)
     assert deezer is not None and deezer.provider == "deezer"

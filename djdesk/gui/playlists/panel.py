@@ -7,6 +7,7 @@ message saying what was wrong and what to do.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -49,6 +50,7 @@ ROW_HEIGHT = 22
 class PlaylistBrowserPanel(QWidget):
     playlist_imported = Signal(str)
     import_failed = Signal(str)  # the message shown
+    details_shown = Signal(int)  # track id now in the details pane
 
     def __init__(self, services: Services, tasks: TaskRegistry, parent: QWidget | None = None):
         super().__init__(parent)
@@ -161,6 +163,10 @@ class PlaylistBrowserPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)
 
+        self._wanted_playlist: str | None = None
+        self._wanted_track: int | None = None
+        self._pending_ids: dict[int, None] = {}
+        self._refresh_task: asyncio.Task[None] | None = None
         self._refilter = QTimer(self)
         self._refilter.setSingleShot(True)
         self._refilter.setInterval(1000)
@@ -224,7 +230,7 @@ class PlaylistBrowserPanel(QWidget):
             self._fail(f"{exc.message}\n{exc.hint}" if exc.hint else exc.message)
             return
         self.add_field.clear()
-        self.reload_playlists(select=pid)
+        await self.refresh_playlists(select=pid)
         self.playlist_imported.emit(pid)
         await control.enrich(pid)
 
@@ -234,7 +240,13 @@ class PlaylistBrowserPanel(QWidget):
 
     # --- playlists -------------------------------------------------------------------------------
 
+    async def refresh_playlists(self, select: str | None = None) -> None:
+        """Re-read the playlist list from the library, then show ``select`` (or the current)."""
+        await self._services.library.refresh_playlists()
+        self.reload_playlists(select)
+
     def reload_playlists(self, select: str | None = None) -> None:
+        """Redraw the list from the library's snapshot (no I/O)."""
         current = select or self.track_model.playlist_id
         self.playlist_model.reload()
         has = self.playlist_model.rowCount() > 0
@@ -260,8 +272,24 @@ class PlaylistBrowserPanel(QWidget):
             self._show_playlist(pid)
 
     def _show_playlist(self, pid: str | None) -> None:
+        """Load the playlist into the library snapshot (async), then point the table at it."""
         if pid == self.track_model.playlist_id and pid is not None:
             return
+        self._wanted_playlist = pid
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a headless script): the snapshot is all we have
+            self._set_table_playlist(pid)
+            return
+        self._tasks.start(self._load_playlist(pid), name="load playlist")
+
+    async def _load_playlist(self, pid: str | None) -> None:
+        if pid is not None:
+            await self._services.library.load_playlist(pid)
+        if self._wanted_playlist == pid:  # the user may have clicked another one meanwhile
+            self._set_table_playlist(pid)
+
+    def _set_table_playlist(self, pid: str | None) -> None:
         self.track_model.set_playlist(pid)
         self.details.show_details(None)
 
@@ -270,8 +298,9 @@ class PlaylistBrowserPanel(QWidget):
         if pid is None:
             return
         self._services.control.remove(pid)
+        self._wanted_playlist = None
         self.track_model.set_playlist(None)
-        self.reload_playlists()
+        self._tasks.start(self.refresh_playlists(), name="refresh playlists")
 
     def reenrich_current(self) -> None:
         pid = self.current_playlist()
@@ -281,12 +310,27 @@ class PlaylistBrowserPanel(QWidget):
     # --- tracks ----------------------------------------------------------------------------------
 
     def on_tracks_changed(self, ids: list[int]) -> None:
-        self.track_model.refresh_tracks(ids)
-        current = self.details.details
-        if current is not None and current.row.id in set(ids):
-            self.details.show_details(self._services.library.details(current.row.id))
-        if self.track_model.track_filter.active and not self._refilter.isActive():
-            self._refilter.start()
+        """Batched ids from the bridge: refresh the snapshot, then repaint only those rows.
+
+        One refresh task at a time; ids arriving meanwhile are merged into the next round, so
+        a slow library read never queues up a backlog of tasks.
+        """
+        self._pending_ids.update(dict.fromkeys(ids))
+        if self._refresh_task is None or self._refresh_task.done():
+            self._refresh_task = self._tasks.start(self._refresh_rows(), name="refresh rows")
+
+    async def _refresh_rows(self) -> None:
+        library = self._services.library
+        while self._pending_ids:
+            ids = list(self._pending_ids)
+            self._pending_ids.clear()
+            await library.refresh_tracks(ids)
+            self.track_model.refresh_tracks(ids)
+            current = self.details.details
+            if current is not None and current.row.id in set(ids):
+                self.details.show_details(await library.details(current.row.id))
+            if self.track_model.track_filter.active and not self._refilter.isActive():
+                self._refilter.start()
 
     def _on_refilter(self) -> None:
         self.track_model.reapply_filter()
@@ -296,7 +340,17 @@ class PlaylistBrowserPanel(QWidget):
 
     def _on_track_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         tid = current.data(TrackIdRole) if current.isValid() else None
-        self.details.show_details(None if tid is None else self._services.library.details(tid))
+        self._wanted_track = tid
+        if tid is None:
+            self.details.show_details(None)
+            return
+        self._tasks.start(self._load_details(tid), name="track details")
+
+    async def _load_details(self, tid: int) -> None:
+        details = await self._services.library.details(tid)
+        if self._wanted_track == tid:
+            self.details.show_details(details)
+            self.details_shown.emit(tid)
 
     def _on_pin_requested(self, track_id: int, provider: str, cand_id: str) -> None:
         self._tasks.start(self._services.control.pin(track_id, provider, cand_id), name="pin")
