@@ -63,14 +63,18 @@ def start_sandbox(seed: int = 7) -> Any:
 async def open_services(*, demo: bool, paths: Paths, settings: Settings) -> Opened:
     """The services for the window. The sandbox (slow to seed) starts after the window shows.
 
-    Outside demo mode the cache inspector runs on the user's real cache file; the library and
-    the enrichment run stay on the fake until the engine adapter lands (the window then shows
-    a "preview" banner). In demo mode everything is simulated so the pieces agree.
+    Outside demo mode the cache inspector runs on the user's real cache file and the settings
+    dialog on the real keyring; the library and the enrichment run stay on the fake until the
+    engine adapter lands (the window shows a "preview" banner). In demo mode everything is
+    simulated so the pieces agree.
     """
     services = fake_services()
     opened = Opened(services=services)
     if demo:
         return opened
+    from djdesk.gui.dialogs.accounts import KeyringAccounts
+
+    services.accounts = KeyringAccounts()  # real logins and keys, shared with `djdesk auth`
     try:
         from djdesk.core.cache.store import CacheStore
         from djdesk.gui.cache_inspector.store_adapter import StoreCacheBrowser
