@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
 
         self._connect_bridge()
         self._build_menus()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         self.playlists.set_key_notation(self.settings.key_notation)
         self.statusBar().showMessage(
             _("Ready. Drop a playlist link anywhere on this window."), 8000
@@ -157,6 +159,14 @@ class MainWindow(QMainWindow):
             and self.tabs.currentWidget() is self.cache
         ):
             self.cache.refresh()
+
+    def _on_color_scheme_changed(self, _scheme: object) -> None:
+        """Light/dark switched while running: re-derive the few colours we compute ourselves."""
+        if self.banner.text():
+            self.banner.setStyleSheet(theme.banner_style("demo" if self.demo else "info"))
+        self.playlists.track_model.refresh_palette()
+        self.playlists.table.viewport().update()
+        self.progress.table.viewport().update()
 
     def _on_tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.cache:

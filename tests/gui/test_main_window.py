@@ -183,3 +183,22 @@ def test_every_action_has_a_shortcut_and_a_menu(window: MainWindow) -> None:
 
 def _links(text: str) -> links.Dropped:
     return links.from_text(text)
+
+
+def test_follows_a_dark_palette(window: MainWindow, qapp: QApplication) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from djdesk.gui import theme
+
+    light = qapp.palette()
+    dark = QPalette(light)
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    dark.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a8a8a"))
+    qapp.setPalette(dark)
+    try:
+        assert theme.is_dark()
+        window._on_color_scheme_changed(None)
+        assert window.playlists.track_model._muted == QColor("#8a8a8a")
+        assert theme.banner_colors("demo")[0] in window.banner.styleSheet()
+    finally:
+        qapp.setPalette(light)

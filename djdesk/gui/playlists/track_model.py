@@ -160,6 +160,13 @@ class TrackTableModel(QAbstractTableModel):
         if self._visible:
             self.dataChanged.emit(self.index(0, col), self.index(len(self._visible) - 1, col))
 
+    def refresh_palette(self) -> None:
+        """The system switched light/dark: the muted colour for estimates is derived anew."""
+        self._muted = theme.muted_color()
+        if self._visible:
+            last = len(COLUMNS) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._visible) - 1, last))
+
     def _reindex(self) -> None:
         self._pos = {tid: i for i, tid in enumerate(self._visible)}
 
