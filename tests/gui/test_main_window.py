@@ -202,3 +202,25 @@ def test_follows_a_dark_palette(window: MainWindow, qapp: QApplication) -> None:
         assert theme.banner_colors("demo")[0] in window.banner.styleSheet()
     finally:
         qapp.setPalette(light)
+
+
+def test_details_pane_pins_a_candidate(qtbot: Any, window: MainWindow) -> None:
+    panel = window.playlists
+    panel.handle_dropped(_links(DEEZER))
+    qtbot.waitUntil(lambda: window.progress.status.text() == "Finished", timeout=10000)
+    with qtbot.waitSignal(panel.details_shown, timeout=3000):
+        panel.table.selectRow(0)
+    details = panel.details.details
+    assert details is not None and details.candidates
+    assert panel.details.fields.rowCount() > 0 and details.row.fields
+    assert not panel.details.pin_button.isEnabled()
+    target = next(i for i, c in enumerate(details.candidates) if not c.chosen)
+    panel.details.select_candidate(target)
+    assert panel.details.pin_button.isEnabled()
+    with qtbot.waitSignal(panel.details_shown, timeout=3000):
+        panel.details.pin_button.click()
+    pinned = [c for c in panel.details.details.candidates if c.pinned]  # type: ignore[union-attr]
+    assert [(c.provider, c.id) for c in pinned] == [
+        (details.candidates[target].provider, details.candidates[target].id)
+    ]
+    assert panel.details.candidates.item(target, 3).text() == "pinned"

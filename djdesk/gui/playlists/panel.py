@@ -329,6 +329,7 @@ class PlaylistBrowserPanel(QWidget):
             current = self.details.details
             if current is not None and current.row.id in set(ids):
                 self.details.show_details(await library.details(current.row.id))
+                self.details_shown.emit(current.row.id)
             if self.track_model.track_filter.active and not self._refilter.isActive():
                 self._refilter.start()
 
