@@ -53,6 +53,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", metavar="JOB", help=_("continue a stopped job (see `djdesk jobs`)"))
     p.add_argument("--refresh", action="store_true", help=_("ignore cached answers"))
     p.add_argument(
+        "--details",
+        action="store_true",
+        help=_("then fetch similar tracks and artist info (a later, low-priority wave)"),
+    )
+    p.add_argument(
         "--select",
         action="append",
         type=int,
@@ -108,6 +113,7 @@ def handle(args: argparse.Namespace) -> int:
         budgets=parse_budgets(args.budget),
         refresh=args.refresh,
         selected=tuple(n - 1 for n in args.select),
+        details=args.details,
     )
     return asyncio.run(_enrich(args, options))
 

@@ -19,6 +19,7 @@ from typing import Any
 from djdesk.core.cache.store import CacheStore
 from djdesk.core.clock import Clock
 from djdesk.core.engine.clients import Clients
+from djdesk.core.engine.details import details_wave
 from djdesk.core.engine.fetcher import DEFAULT_MAX_PAUSE_S, Fetcher
 from djdesk.core.engine.importer import Imported, Importer
 from djdesk.core.engine.plan import Plan
@@ -29,6 +30,7 @@ from djdesk.core.engine.work import EAGER_STEPS, TrackWork
 from djdesk.core.errors import DJDeskError, InputError
 from djdesk.core.events import EventBus, JobStateChanged
 from djdesk.core.library import Job, Library
+from djdesk.core.models import Priority
 from djdesk.core.net.orchestrator import Orchestrator
 from djdesk.core.settings import Settings
 
@@ -44,6 +46,8 @@ class EnrichOptions:
     #: Positions (0-based) of the tracks the user selected or sees: they go first.
     selected: tuple[int, ...] = ()
     max_pause_s: float = DEFAULT_MAX_PAUSE_S
+    #: Also run the later wave (Last.fm similar tracks and artist info) after the eager one.
+    details: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +55,7 @@ class EnrichOptions:
             "refresh": self.refresh,
             "selected": list(self.selected),
             "max_pause_s": self.max_pause_s,
+            "details": self.details,
         }
 
     @classmethod
@@ -60,6 +65,7 @@ class EnrichOptions:
             refresh=bool(data.get("refresh", False)),
             selected=tuple(int(p) for p in data.get("selected") or ()),
             max_pause_s=float(data.get("max_pause_s", DEFAULT_MAX_PAUSE_S)),
+            details=bool(data.get("details", False)),
         )
 
 
@@ -149,6 +155,30 @@ class Engine:
         fetcher = Fetcher(self.cache, self.orchestrator, self.clock, refresh=refresh)
         return await Importer(self.clients, fetcher, self.library).run(source)
 
+    async def track_details(self, track_id: int) -> int:
+        """The later wave for one track, now (the user opened it): similar tracks, artist info."""
+        (row,) = await self.library.track_rows([track_id])
+        work = TrackWork(
+            track_id=row.id,
+            title=row.title,
+            artists=tuple(row.artists),
+            album=row.album,
+            duration_ms=row.duration_ms,
+            ids=dict(row.ids),
+        )
+        sources = Sources(self.clients, Fetcher(self.cache, self.orchestrator, self.clock))
+        try:
+            return await details_wave(
+                [work],
+                sources,
+                self.library,
+                self.orchestrator,
+                now=self.clock.time(),
+                priority=Priority.INTERACTIVE,
+            )
+        finally:
+            await sources.aclose()
+
     async def report(self, playlist_id: int) -> list[dict[str, Any]]:
         return await playlist_report(self.library, playlist_id)
 
@@ -196,7 +226,28 @@ class Engine:
                 job.id, {"tracks": len(works), "skipped": len(finished), "plan": plan.to_dict()}
             )
             await self.library.set_playlist_state(imported.playlist_id, "enriching")
-            stats = await run.execute(todo, plan)
+            try:
+                stats = await run.execute(todo, plan)
+            except asyncio.CancelledError:
+                if not control.cancelled:
+                    raise  # our caller cancelled us: let it through
+                await self._end(job.id, "cancelled", run)
+                return JobResult(
+                    job_id=job.id,
+                    playlist_id=imported.playlist_id,
+                    name=imported.name,
+                    plan=plan,
+                    stats=run.stats,
+                    skipped=len(finished),
+                    calls=dict(fetcher.calls),
+                    cache_hits=dict(fetcher.hits),
+                    state="cancelled",
+                )
+            if options.details:
+                await self._state(job.id, "running", stats.done, stats.total, "details")
+                await details_wave(
+                    works, sources, self.library, self.orchestrator, now=self.clock.time()
+                )
             state = "done"
             detail = run.paused_detail()
             await self.library.update_totals(
