@@ -18,6 +18,7 @@ from djdesk.sandbox.catalog import LOCAL_ITEM, NULL_ITEM, Album, SpotifyPlaylist
 from djdesk.sandbox.names import BASE62
 from djdesk.sandbox.responses import int_param, json_response
 from djdesk.sandbox.server import SandboxContext
+from djdesk.sandbox.spotify_fields import apply_fields, parse_fields
 
 OPEN = "https://open.spotify.com"
 MAX_ITEMS_LIMIT = 50
@@ -282,6 +283,15 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
         pl = cat.spotify_playlists.get(pid)
         return pl if pl is not None else not_found()
 
+    def filtered(request: web.Request, body: dict[str, Any]) -> web.Response:
+        """Apply ``fields=`` if given (400 "Invalid fields" on a malformed filter)."""
+        if "fields" not in request.query:
+            return json_response(body)
+        try:
+            return json_response(apply_fields(body, parse_fields(request.query["fields"])))
+        except ValueError:
+            return _err(400, "Invalid fields")
+
     async def me(request: web.Request) -> web.Response:
         out = shapes.user(cat.USER_ID, cat.USER_NAME)
         out["images"] = []
@@ -320,7 +330,7 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
         out.pop("items")
         if pl.owned or pl.collaborative:
             out["items"] = shapes.page(pl, 0, 100)
-        return json_response(out)
+        return filtered(request, out)
 
     async def playlist_items(request: web.Request) -> web.Response:
         pl = playlist_or_error(request.match_info["id"])
@@ -333,7 +343,7 @@ def setup(app: web.Application, ctx: SandboxContext) -> None:
             return _err(400, "Invalid limit")
         if offset is None or offset < 0:
             return _err(400, "Invalid offset")
-        return json_response(shapes.page(pl, offset, limit))
+        return filtered(request, shapes.page(pl, offset, limit))
 
     async def removed(request: web.Request) -> web.Response:
         return forbidden()

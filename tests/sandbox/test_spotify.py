@@ -255,3 +255,49 @@ async def test_stop_is_quick_even_with_a_stalled_request(catalog: Catalog) -> No
         await sb.stop()  # shutdown_timeout 0.5 s, then the handler is cancelled
         with pytest.raises(httpx.HTTPError):
             await stalled
+
+
+def test_fields_filter_parses_nested_selections() -> None:
+    from djdesk.sandbox.spotify_fields import apply_fields, parse_fields
+
+    sel = parse_fields("items(added_at,item(id,artists(name))),next,total")
+    assert sel == {
+        "items": {"added_at": None, "item": {"id": None, "artists": {"name": None}}},
+        "next": None,
+        "total": None,
+    }
+    data = {
+        "items": [
+            {
+                "added_at": "x",
+                "is_local": False,
+                "item": {"id": "1", "name": "n", "artists": [{"name": "a", "id": "b"}]},
+            }
+        ],
+        "next": None,
+        "total": 1,
+        "limit": 50,
+    }
+    assert apply_fields(data, sel) == {
+        "items": [{"added_at": "x", "item": {"id": "1", "artists": [{"name": "a"}]}}],
+        "next": None,
+        "total": 1,
+    }
+
+
+async def test_fields_naming_track_yields_empty_entries(
+    endpoints: dict[str, str], auth: dict[str, str], catalog: Catalog
+) -> None:
+    pid = _demo(catalog, owned=True, size=25)
+    url = f"{endpoints['spotify']}/playlists/{pid}/items"
+    async with httpx.AsyncClient(headers=auth) as c:
+        new = (await c.get(url, params={"fields": "items(item(id)),total"})).json()
+        old = (await c.get(url, params={"fields": "items(track(id)),total"})).json()
+        bad = await c.get(url, params={"fields": "items(item(id)"})
+    assert new["total"] == 25 and set(new) == {"items", "total"}
+    assert (
+        new["items"][0]["item"]["id"]
+        == catalog.tracks[catalog.spotify_playlists[pid].entries[0]].spotify_id
+    )
+    assert old["items"][0] == {}
+    assert bad.status_code == 400
