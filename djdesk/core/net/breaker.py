@@ -41,6 +41,8 @@ class BreakerConfig:
     window: float = 60.0
     minimum_calls: int = 10
     half_open_probes: int = 3
+    #: A probe still running after this long stops holding its permit (resilience4j #935).
+    max_probe_time: float | None = 10.0
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class Permit:
     probe: bool
     episode: int
     settled: bool = False
+    started: float = 0.0
 
 
 Listener = Callable[[str, BreakerState, BreakerState], None]
@@ -77,6 +80,7 @@ class CircuitBreaker:
         self._episode = 0
         self._probes_in_flight = 0
         self._probe_successes = 0
+        self._probes: list[Permit] = []
 
     # -- looking ---------------------------------------------------------------------------
 
@@ -103,6 +107,7 @@ class CircuitBreaker:
             return True
         if state is BreakerState.OPEN:
             return False
+        self._expire_probes()
         return self._probes_in_flight < self.config.half_open_probes
 
     def counts(self) -> tuple[int, int]:
@@ -119,10 +124,13 @@ class CircuitBreaker:
             return Permit(probe=False, episode=self._episode)
         if state is BreakerState.OPEN:
             return None
+        self._expire_probes()
         if self._probes_in_flight >= self.config.half_open_probes:
             return None
         self._probes_in_flight += 1
-        return Permit(probe=True, episode=self._episode)
+        permit = Permit(probe=True, episode=self._episode, started=self._clock.monotonic())
+        self._probes.append(permit)
+        return permit
 
     def on_success(self, permit: Permit) -> None:
         if not self._settle(permit):
@@ -163,6 +171,22 @@ class CircuitBreaker:
 
     # -- internals -------------------------------------------------------------------------
 
+    def _expire_probes(self) -> None:
+        """Free the permits of probes that hang past ``max_probe_time`` (their outcome is lost)."""
+        limit = self.config.max_probe_time
+        if limit is None or not self._probes:
+            return
+        edge = self._clock.monotonic() - limit
+        keep = []
+        for permit in self._probes:
+            if permit.settled:
+                continue
+            if permit.started <= edge:
+                self.release(permit)
+            else:
+                keep.append(permit)
+        self._probes = keep
+
     def _settle(self, permit: Permit) -> bool:
         """Mark ``permit`` used; False if already used or from an earlier episode."""
         if permit.settled:
@@ -192,6 +216,7 @@ class CircuitBreaker:
         self._episode += 1
         self._probes_in_flight = 0
         self._probe_successes = 0
+        self._probes = []
         if new is BreakerState.CLOSED:
             self._window.clear()
             self._failures = 0

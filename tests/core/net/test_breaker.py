@@ -202,3 +202,22 @@ def test_force_and_allows_is_read_only() -> None:
         assert b.allows()  # looking never uses the one probe permit
     assert b.try_acquire() is not None
     assert not b.allows()
+
+
+def test_b6_a_hanging_probe_frees_its_permit_after_max_probe_time() -> None:
+    clock = FakeClock()
+    b = _breaker(clock, minimum_calls=1, failure_threshold=1, half_open_probes=1)
+    _fail(b)
+    clock.advance(30)
+    hung = b.try_acquire()
+    assert hung is not None
+    clock.advance(9.999)
+    assert b.try_acquire() is None
+    clock.advance(0.001)
+    assert b.allows()
+    fresh = b.try_acquire()
+    assert fresh is not None
+    b.on_failure(hung)  # the lost probe's late answer changes nothing
+    assert b.state is BreakerState.HALF_OPEN
+    b.on_success(fresh)
+    assert b.state is BreakerState.HALF_OPEN  # 1 of 3 successes
