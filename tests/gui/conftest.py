@@ -23,7 +23,7 @@ from djdesk.gui.services import Services
 @pytest.fixture(scope="session")
 def qloop_session(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.events._set_running_loop(loop)
+    asyncio.events._set_running_loop(None)  # marked running per test only, see ``qloop``
     yield loop
     loop._QEventLoop__is_running = False  # type: ignore[attr-defined]  # stop() would app.exit()
     asyncio.events._set_running_loop(None)
@@ -32,16 +32,21 @@ def qloop_session(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
 
 @pytest.fixture
 def qloop(qloop_session: qasync.QEventLoop, qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    # Marked running only for this test: a loop left running would make every later
+    # ``asyncio.run`` in the session (CLI and sandbox tests) fail.
     asyncio.events._set_running_loop(qloop_session)
-    yield qloop_session
-    pending = [t for t in asyncio.all_tasks(qloop_session) if not t.done()]
-    for t in pending:
-        t.cancel()
-    for _ in range(200):
-        if all(t.done() for t in pending):
-            break
-        qapp.processEvents()
-    assert all(t.done() for t in pending), "tasks survived cancellation"
+    try:
+        yield qloop_session
+        pending = [t for t in asyncio.all_tasks(qloop_session) if not t.done()]
+        for t in pending:
+            t.cancel()
+        for _ in range(200):
+            if all(t.done() for t in pending):
+                break
+            qapp.processEvents()
+        assert all(t.done() for t in pending), "tasks survived cancellation"
+    finally:
+        asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
