@@ -22,7 +22,7 @@ from djdesk.core.engine.clients import Clients
 from djdesk.core.engine.details import details_wave
 from djdesk.core.engine.fetcher import DEFAULT_MAX_PAUSE_S, Fetcher
 from djdesk.core.engine.importer import Imported, Importer
-from djdesk.core.engine.plan import Plan
+from djdesk.core.engine.plan import FINGERPRINT_FIELD, Plan, up_to_date
 from djdesk.core.engine.report import playlist_report
 from djdesk.core.engine.run import STEP, Control, Run, RunStats
 from djdesk.core.engine.sources import Sources
@@ -221,13 +221,17 @@ class Engine:
             todo = [w for w in works if w.track_id not in finished]
             await run.prefetch(todo)
             plan = run.plan(todo, dict(self.settings.rates), budgets(), EAGER_STEPS)
+            reused = (
+                [] if options.refresh else [w for w in todo if up_to_date(w, run.cached, run.salt)]
+            )
+            stale = [w for w in todo if w not in reused] if reused else todo
             self.events.publish(plan.event())
             await self.library.update_totals(
                 job.id, {"tracks": len(works), "skipped": len(finished), "plan": plan.to_dict()}
             )
             await self.library.set_playlist_state(imported.playlist_id, "enriching")
             try:
-                stats = await run.execute(todo, plan)
+                stats = await run.execute(stale, plan, reused)
             except asyncio.CancelledError:
                 if not control.cancelled:
                     raise  # our caller cancelled us: let it through
@@ -337,6 +341,10 @@ class Engine:
                 ids=dict(row.ids),
                 order=first[row.id],
                 selected=row.id in chosen,
+                previous=(row.doc.get(FINGERPRINT_FIELD) or {}).get("value"),
+                previous_state=row.state,
+                previous_missing=tuple(row.missing),
+                previous_reason=row.reason,
             )
             for row in rows
         ]

@@ -13,6 +13,8 @@ fit is deferred for a later run.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +72,37 @@ def first_lookups(work: TrackWork) -> list[Lookup]:
         key = ck.lastfm_track(work.main_artist, plain_title(work.title))
         out.append(Lookup("lastfm", ck.LASTFM_TRACK, key, 1))
     return out
+
+
+#: Bump when the waterfall or fusion changes what the same answers produce.
+FINGERPRINT_VERSION = 1
+#: The document field that keeps a track's fingerprint (hidden from reports).
+FINGERPRINT_FIELD = "enrichment_inputs"
+#: States a finished run can leave that the same inputs would reproduce.
+REUSABLE_STATES = frozenset({"complete", "partial", "not_found"})
+
+
+def fingerprint(work: TrackWork, cached: CacheView, salt: str = "") -> str | None:
+    """What a track's result depends on: its ids (pins applied), the answers its first
+    lookups read (all of them cached, else None: something would be fetched) and ``salt``
+    (settings that shape fusion). Same fingerprint and a fresh cache: same result."""
+    parts = [f"v{FINGERPRINT_VERSION}", salt, json.dumps(sorted(work.ids.items()))]
+    for look in first_lookups(work):
+        if cached(look.namespace, look.key):
+            parts.append(f"{look.namespace}:{look.key}")
+        elif any(cached(n, k) for n, k in look.spared_by):
+            parts.append("|".join(f"{n}:{k}" for n, k in look.spared_by))
+        else:
+            return None
+    return hashlib.sha1("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def up_to_date(work: TrackWork, cached: CacheView, salt: str = "") -> bool:
+    return (
+        work.previous is not None
+        and work.previous_state in REUSABLE_STATES
+        and fingerprint(work, cached, salt) == work.previous
+    )
 
 
 @dataclass(frozen=True, slots=True)

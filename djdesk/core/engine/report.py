@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from djdesk.core.engine.plan import FINGERPRINT_FIELD
 from djdesk.core.library import ID_PROVIDERS, Entry, Library, TrackRow
 
 #: Columns of ``--format table|csv``: the fields a DJ reads first.
@@ -54,7 +55,7 @@ def entry_row(entry: Entry, row: TrackRow | None) -> dict[str, Any]:
         "album": row.album,
         "duration_ms": row.duration_ms,
         "ids": {p: row.ids.get(p) for p in ID_PROVIDERS},
-        "fields": row.doc,
+        "fields": {k: v for k, v in row.doc.items() if k != FINGERPRINT_FIELD},
         "state": row.state,
         "missing": list(row.missing),
         "reason": row.reason,

@@ -22,13 +22,18 @@ from dataclasses import dataclass, field, replace
 from djdesk.core.clock import Clock
 from djdesk.core.engine import cachekeys as ck
 from djdesk.core.engine.assemble import assemble
-from djdesk.core.engine.plan import Plan, first_lookups, make_plan
+from djdesk.core.engine.plan import (
+    FINGERPRINT_FIELD,
+    Plan,
+    fingerprint,
+    first_lookups,
+    make_plan,
+)
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.waterfall import (
     deezer_step,
     guarded,
     lastfm_step,
-    plain_title,
     reccobeats_step,
 )
 from djdesk.core.engine.work import StepOutcome, TrackWork
@@ -104,6 +109,8 @@ class Run:
         self._clock = clock
         self.control = control
         self._bpm_range = bpm_range
+        #: Settings that shape fusion: part of every track's fingerprint.
+        self.salt = f"bpm:{bpm_range[0]:g}-{bpm_range[1]:g}"
         self.stats = RunStats()
         self._queue: asyncio.Queue[tuple[UnitDone, dict[str, str]] | None] = asyncio.Queue()
 
@@ -120,8 +127,6 @@ class Run:
                 wanted.setdefault(look.namespace, []).append(look.key)
                 for namespace, key in look.spared_by:
                     wanted.setdefault(namespace, []).append(key)
-            if not work.ids.get("spotify") and work.ids.get("isrc") is None:
-                wanted.setdefault(ck.DEEZER_SEARCH, [])
         for namespace, keys in wanted.items():
             await fetcher.prefetch(namespace, keys)
         follow: dict[str, list[str]] = {}
@@ -143,6 +148,10 @@ class Run:
         for namespace, keys in follow.items():
             await fetcher.prefetch(namespace, keys)
 
+    def cached(self, namespace: str, key: str) -> bool:
+        """The plan's view: the run knows an answer (cached, or fetched and stored by now)."""
+        return self._src.fetcher.known(namespace, key) is not None
+
     def plan(
         self,
         works: Sequence[TrackWork],
@@ -150,17 +159,20 @@ class Run:
         budgets: dict[str, int],
         steps: Sequence[str],
     ) -> Plan:
-        fetcher = self._src.fetcher
-
-        def cached(namespace: str, key: str) -> bool:
-            return fetcher.known(namespace, key) is not None
-
-        return make_plan(self.job_id, works, cached, rates=rates, budgets=budgets, steps=steps)
+        return make_plan(self.job_id, works, self.cached, rates=rates, budgets=budgets, steps=steps)
 
     # -- the eager wave ----------------------------------------------------------------------
 
-    async def execute(self, works: Sequence[TrackWork], plan: Plan) -> RunStats:
-        self.stats.total = len(works)
+    async def execute(
+        self, works: Sequence[TrackWork], plan: Plan, reused: Sequence[TrackWork] = ()
+    ) -> RunStats:
+        """Run ``works``; ``reused`` tracks are up to date (same inputs as their last finished
+        run) and only counted and announced."""
+        self.stats.total = len(works) + len(reused)
+        for work in reused:
+            self.stats.done += 1
+            self.stats.states[work.previous_state] += 1
+            self._events.publish(TrackEnriched(self.job_id, work.track_id, (), work.previous_state))
         writer = asyncio.ensure_future(self._writer())
         by_id = {w.track_id: w for w in works}
         tasks = [
@@ -235,11 +247,21 @@ class Run:
         evidence = {o.provider: o.evidence for o in outcomes.values() if o.evidence}
         payloads = tuple((o.provider, *o.payload) for o in outcomes.values() if o.payload)
         retry = any(o.failure for o in outcomes.values())
+        stored = {name: fv.to_dict() for name, fv in fields.items()}
+        stored[FINGERPRINT_FIELD] = {
+            # With the ids this unit attaches: the next run looks the track up by them.
+            "value": None
+            if retry
+            else fingerprint(replace(work, ids={**work.ids, **new_ids}), self.cached, self.salt),
+            "source": "djdesk",
+            "confidence": 1.0,
+            "kind": "measured",
+        }
         unit = UnitDone(
             track_id=work.track_id,
             step=STEP,
             outcome="retry" if retry else "ok",
-            fields={name: fv.to_dict() for name, fv in fields.items()},
+            fields=stored,
             payloads=payloads,
             evidence=evidence,
             state=str(outcome.state),
@@ -304,7 +326,3 @@ class Run:
 def _spotify_of(row: dict[str, object]) -> str | None:
     sid = row.get("spotify_id")
     return str(sid) if sid else None
-
-
-def search_text(work: TrackWork) -> str:
-    return f"{work.main_artist} {plain_title(work.title)}"

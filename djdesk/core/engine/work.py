@@ -22,6 +22,12 @@ class TrackWork:
     #: Position of its first entry in the input: the order work is planned and streamed in.
     order: int = 0
     selected: bool = False
+    #: What the last finished run stored: its inputs' fingerprint, the state it ended in, and
+    #: what was missing and why (a track whose inputs are unchanged is not worked again).
+    previous: str | None = None
+    previous_state: str = "pending"
+    previous_missing: tuple[str, ...] = ()
+    previous_reason: str | None = None
 
     @property
     def main_artist(self) -> str:

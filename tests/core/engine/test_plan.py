@@ -93,3 +93,20 @@ def test_a_total_budget_goes_to_the_fields_a_dj_needs_most() -> None:
     # Deezer (BPM) first, then ReccoBeats (key, energy); Last.fm gets what is left.
     assert plan.calls_needed == {"deezer": 10, "reccobeats": 1, "lastfm": 1}
     assert sum(1 for p in plan.deferred.values() if "lastfm" in p) == 9
+
+
+def test_a_track_is_up_to_date_only_with_the_same_inputs_all_cached() -> None:
+    from dataclasses import replace
+
+    from djdesk.core.engine.plan import fingerprint, up_to_date
+
+    w = spotify_works(1)[0]
+    all_cached = fingerprint(w, lambda ns, key: True, "bpm:70-180")
+    assert all_cached is not None
+    assert fingerprint(w, lambda ns, key: ns != ck.LASTFM_TRACK) is None  # a call is due
+    done = replace(w, previous=all_cached, previous_state="complete")
+    assert up_to_date(done, lambda ns, key: True, "bpm:70-180")
+    assert not up_to_date(done, lambda ns, key: True, "bpm:80-160")  # settings changed
+    pinned = replace(done, ids={**done.ids, "deezer": "99"})  # a pin changes the lookups
+    assert not up_to_date(pinned, lambda ns, key: True, "bpm:70-180")
+    assert not up_to_date(replace(done, previous_state="deferred"), lambda ns, key: True)
