@@ -20,6 +20,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import qasync  # after PySide6, so qasync binds to it (qasync#23)
 from PySide6.QtCore import Qt
@@ -32,6 +33,10 @@ from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.core.paths import default_paths
 from djdesk.gui import theme
+
+if TYPE_CHECKING:
+    from djdesk.gui.main_window import MainWindow
+    from djdesk.gui.service_factory import Opened
 
 log = logging.getLogger(__name__)
 
@@ -85,28 +90,36 @@ async def start(app: QApplication, *, demo: bool) -> int:
         log.warning("settings not loaded (%s); using defaults", exc.message)
         settings = settings_mod.Settings()
     demo = demo or settings.demo
-    opened = await open_services(demo=demo, paths=paths, settings=settings)
+    opened = open_services(demo=demo, paths=paths, settings=settings)
     window = MainWindow(opened.services, settings=settings, paths=paths, demo=demo)
     _error_sink = window.report_error
     closed = asyncio.get_running_loop().create_future()
     window.closed.connect(lambda: closed.done() or closed.set_result(None))
     app.aboutToQuit.connect(window.close)
     window.show()
-    window.tasks.start(window.playlists.refresh_playlists(), name="load playlists")
-    if demo:
-        from djdesk.gui.service_factory import start_sandbox
-
-        opened.sandbox = await asyncio.to_thread(start_sandbox)
-        if opened.sandbox is None:
-            window.statusBar().showMessage(
-                _("Sandbox not available; demo data is simulated."), 10000
-            )
+    window.tasks.start(start_engine(opened, window), name="start engine")
     try:
         await closed
     finally:
         _error_sink = None
         await opened.aclose()
     return 0
+
+
+async def start_engine(opened: Opened, window: MainWindow) -> None:
+    """Open the engine after the window shows (sandbox + runtime + demo login take ~0.5 s)."""
+    await opened.start()
+    suggestions = [
+        (
+            _("{name} · {service} · {n} tracks").format(
+                name=d.name, service=d.service.title(), n=d.size
+            ),
+            d.url,
+        )
+        for d in opened.demo_links
+        if d.size <= 1000
+    ]
+    window.engine_ready(suggestions)
 
 
 def run_app(*, demo: bool) -> int:

@@ -1,9 +1,9 @@
 """In-memory stand-ins for the engine: a library, a streaming enrichment run and accounts.
 
-Named ``Fake*`` on purpose: they back tests, screenshots, the benchmark and the window until the
-real engine is wired (then ``service_factory`` stops choosing them). The run publishes the same
-core events the orchestrator will (PlanReady, TrackEnriched, ProviderStats, BreakerChanged,
-JobStateChanged, LogMessage), so the bridge and the panels are exercised for real.
+Named ``Fake*`` on purpose: they back the GUI's fast unit tests only; the window, the
+screenshots and the benchmark run on the real engine (``service_factory``, ``engine_adapter``).
+The fake run publishes the same core events the engine does (PlanReady, TrackEnriched,
+ProviderStats, BreakerChanged, JobStateChanged, LogMessage), so the models are fed real shapes.
 """
 
 from __future__ import annotations
@@ -386,6 +386,4 @@ def fake_services(*, seed: int = 7, step_s: float = 0.03, cache_entries: int = 1
     """The whole fake bundle, one engine shared by library and control."""
     cache = FakeCacheBrowser(seed=seed, entries=cache_entries)
     engine = FakeEngine(seed=seed, step_s=step_s, cache=cache)
-    return Services(
-        library=engine, control=engine, cache=cache, accounts=FakeAccounts(), preview=True
-    )
+    return Services(library=engine, control=engine, cache=cache, accounts=FakeAccounts())

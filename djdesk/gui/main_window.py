@@ -100,16 +100,12 @@ class MainWindow(QMainWindow):
             self.banner.setText(
                 _(
                     "Demo mode — offline sandbox. Every provider is simulated on this computer; "
-                    "no account or network needed. Try: {link}"
-                ).format(link="https://www.deezer.com/playlist/908622995")
+                    "no account or network needed. Pick a demo playlist on the left, or drop a "
+                    "link."
+                )
             )
             self.banner.setStyleSheet(theme.banner_style("demo"))
             self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        elif services.preview:
-            self.banner.setText(
-                _("Preview: the enrichment engine is not connected yet, so data here is made up.")
-            )
-            self.banner.setStyleSheet(theme.banner_style("info"))
         self.banner.setVisible(bool(self.banner.text()))
         central = QWidget()
         cl = QVBoxLayout(central)
@@ -134,11 +130,19 @@ class MainWindow(QMainWindow):
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         self.playlists.set_key_notation(self.settings.key_notation)
+        self.statusBar().showMessage(_("Starting the enrichment engine…"), 8000)
+        self.resize(1280, 800)
+        self.restore_state()
+
+    def engine_ready(self, suggestions: list[tuple[str, str]] | None = None) -> None:
+        """The runtime is open: load the library, offer ``suggestions`` (label, link) if empty."""
+        self.playlists.set_suggestions(list(suggestions or ()))
+        self.tasks.start(self.playlists.refresh_playlists(), name="load playlists")
+        if self.tabs.currentWidget() is self.cache:
+            self.cache.refresh()
         self.statusBar().showMessage(
             _("Ready. Drop a playlist link anywhere on this window."), 8000
         )
-        self.resize(1280, 800)
-        self.restore_state()
 
     # --- wiring ----------------------------------------------------------------------------------
 
@@ -163,7 +167,7 @@ class MainWindow(QMainWindow):
     def _on_color_scheme_changed(self, _scheme: object) -> None:
         """Light/dark switched while running: re-derive the few colours we compute ourselves."""
         if self.banner.text():
-            self.banner.setStyleSheet(theme.banner_style("demo" if self.demo else "info"))
+            self.banner.setStyleSheet(theme.banner_style("demo"))
         self.playlists.track_model.refresh_palette()
         self.playlists.table.viewport().update()
         self.progress.table.viewport().update()

@@ -1,86 +1,187 @@
-"""Choose the services the window runs on: the real engine when it exists, else the fake.
+"""Choose and open the window's services: the real engine on the user's settings, or on the sandbox.
 
-This is the single place that decides, so the fake stays out of the real code path: when
-``djdesk.core.runtime`` grows an engine adapter, ``open_services`` returns it and the window
-drops its "preview" banner. Demo mode also starts the offline sandbox (if it is built yet) and
-points every provider at it through ``DJDESK_ENDPOINTS``.
+This is the single place that decides. ``open_services`` returns at once with services that wait
+for the engine, so the window shows before anything slow happens; ``Opened.start()`` then (on
+the qasync loop) starts the offline sandbox in demo mode, opens the core ``Runtime`` and logs the
+demo user in. In demo mode the runtime's endpoints are replaced in its ``Settings`` (no
+``os.environ`` side effects) and the secrets live in a session-only store, so a demo never
+reads or writes the user's real keyring. ``aclose()`` stops runs (resumable), closes the
+runtime and stops the sandbox, in that order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import dataclasses
 import logging
-import os
-from dataclasses import dataclass
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
 from typing import Any
 
-from djdesk.core.errors import DJDeskError
 from djdesk.core.paths import Paths
+from djdesk.core.secrets import SecretStore
 from djdesk.core.settings import Settings
-from djdesk.gui.fake_services import fake_services
+from djdesk.gui.cache_inspector.deferred import DeferredCacheBrowser
+from djdesk.gui.dialogs.accounts import KeyringAccounts
+from djdesk.gui.engine_adapter import EngineServices
 from djdesk.gui.services import Services
 
 log = logging.getLogger(__name__)
 
+#: The sandbox profile for ``djdesk --demo``: "realistic" has the real services' latencies and
+#: rate limits, so the progress panel shows believable rates, queues and P95s; with the
+#: cache-first plan a 25-track demo crate still finishes in seconds.
+DEMO_PROFILE = "realistic"
+DEMO_SEED = 1
+DEMO_LASTFM_KEY = "djdesk-demo-lastfm-key"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLink:
+    """One demo playlist the empty state offers to import."""
+
+    service: str
+    name: str
+    size: int
+    url: str
+
+
+class DemoAccounts(KeyringAccounts):
+    """Accounts in demo mode: the session-only store; "log in" is the sandbox's PKCE login."""
+
+    def __init__(self, store: SecretStore, endpoints: dict[str, str]) -> None:
+        super().__init__(store)
+        self.endpoints = endpoints
+
+    async def spotify_login(self) -> None:
+        await demo_login(self._store, self.endpoints)
+
+
+async def demo_login(store: SecretStore, endpoints: dict[str, str]) -> None:
+    """Log the demo user in to the simulated Spotify and set a demo Last.fm key (no prompt)."""
+    from djdesk.core.clock import SystemClock
+    from djdesk.core.providers.lastfm import KEY_NAME as LASTFM_KEY_NAME
+    from djdesk.core.providers.spotify_auth import TOKEN_NAME, parse_token
+    from djdesk.core.runtime import DEMO_CLIENT_ID
+    from djdesk.sandbox import demo_login as sandbox_login
+
+    data = await sandbox_login(endpoints, DEMO_CLIENT_ID)
+    store.set(TOKEN_NAME, parse_token(data, SystemClock().time()).to_json())
+    store.set(LASTFM_KEY_NAME, DEMO_LASTFM_KEY)
+
+
+def demo_links(sandbox: Any) -> list[DemoLink]:
+    """The sandbox's own demo playlists, smallest first (an empty list if it has none).
+
+    Read straight from its catalog: the playlists are built once when the sandbox starts and
+    never change after, so this read does not race the sandbox thread. (The admin path
+    ``/_sandbox/playlists`` would do too, but it answers 500 for slotted records today.)
+    """
+    catalog = getattr(getattr(sandbox, "sandbox", None), "catalog", None)
+    if catalog is None:
+        return []
+    links = [
+        DemoLink(p.service, p.name, p.size, p.url) for p in catalog.demo_playlists() if p.owned
+    ]
+    return sorted(links, key=lambda d: (d.size, d.service))
+
 
 @dataclass
 class Opened:
+    """What ``open_services`` built; ``start()`` opens the engine, ``aclose()`` undoes it all."""
+
     services: Services
+    engine: EngineServices
+    cache: DeferredCacheBrowser
+    demo: bool
+    paths: Paths
+    settings: Settings
+    secrets: SecretStore
+    profile: str = DEMO_PROFILE
     sandbox: Any = None
-    store: Any = None
+    runtime: Any = None
+    demo_links: list[DemoLink] = field(default_factory=list)
+    _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+    _own_sandbox: bool = False
 
-    async def aclose(self) -> None:
-        if self.sandbox is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(self.sandbox.stop)
-            self.sandbox = None
-        if self.store is not None:
-            with contextlib.suppress(Exception):
-                await self.store.aclose()
-            self.store = None
+    async def start(self) -> None:
+        """Sandbox (demo), runtime, login; on failure the services raise a clear error."""
+        try:
+            settings = self.settings
+            if self.demo:
+                if self.sandbox is None:
+                    from djdesk.sandbox import SandboxThread
 
+                    self.sandbox = SandboxThread(self.profile, DEMO_SEED)
+                    self._own_sandbox = True
+                endpoints = await asyncio.to_thread(self.sandbox.start)
+                settings = dataclasses.replace(
+                    settings, endpoints={**settings.endpoints, **endpoints}, demo=True
+                ).validate()
+                accounts = self.services.accounts
+                if isinstance(accounts, DemoAccounts):
+                    accounts.endpoints = endpoints
+            from djdesk.core.runtime import Runtime
 
-def start_sandbox(seed: int = 7) -> Any:
-    """Start ``djdesk.sandbox.SandboxThread`` if the sandbox is built; None otherwise."""
-    try:
-        from djdesk.sandbox import SandboxThread
-    except ImportError:
-        return None
-    try:
-        sandbox = SandboxThread("realistic", seed)
-        sandbox.start()
-    except Exception:  # the sandbox is optional for the window; say so and go on
-        log.exception("could not start the sandbox")
-        return None
-    endpoints = getattr(sandbox, "endpoints", None)
-    if isinstance(endpoints, dict) and endpoints:
-        os.environ["DJDESK_ENDPOINTS"] = json.dumps(endpoints)
-    return sandbox
-
-
-async def open_services(*, demo: bool, paths: Paths, settings: Settings) -> Opened:
-    """The services for the window. The sandbox (slow to seed) starts after the window shows.
-
-    Outside demo mode the cache inspector runs on the user's real cache file and the settings
-    dialog on the real keyring; the library and the enrichment run stay on the fake until the
-    engine adapter lands (the window shows a "preview" banner). In demo mode everything is
-    simulated so the pieces agree.
-    """
-    services = fake_services()
-    opened = Opened(services=services)
-    if demo:
-        return opened
-    from djdesk.gui.dialogs.accounts import KeyringAccounts
-
-    services.accounts = KeyringAccounts()  # real logins and keys, shared with `djdesk auth`
-    try:
-        from djdesk.core.cache.store import CacheStore
+            self.runtime = await self._stack.enter_async_context(
+                Runtime.open(paths=self.paths, settings=settings, secrets=self.secrets)
+            )
+            if self.demo:
+                await demo_login(self.secrets, settings.endpoints)
+                self.demo_links = demo_links(self.sandbox)
+        except Exception as exc:
+            log.exception("the engine did not start")
+            self.engine.fail(exc)
+            self.cache.fail(exc)
+            raise
         from djdesk.gui.cache_inspector.store_adapter import StoreCacheBrowser
 
-        opened.store = await CacheStore.open(paths.cache_db, ttl_overrides=settings.ttl)
-        services.cache = StoreCacheBrowser(opened.store)
-    except (ImportError, DJDeskError, OSError) as exc:
-        log.warning("cache not opened, inspector shows sample data: %s", exc)
-    return opened
+        self.cache.attach(StoreCacheBrowser(self.runtime.cache))
+        self.engine.attach(self.runtime)
+
+    async def aclose(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.engine.aclose()
+        try:
+            await self._stack.aclose()
+        except Exception:
+            log.exception("closing the runtime failed")
+        self.runtime = None
+        if self.sandbox is not None and self._own_sandbox:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.sandbox.stop)
+        self.sandbox = None
+
+
+def open_services(
+    *,
+    demo: bool,
+    paths: Paths,
+    settings: Settings,
+    profile: str = DEMO_PROFILE,
+    sandbox: Any = None,
+) -> Opened:
+    """The window's services, not yet started (no I/O here: the window shows first).
+
+    ``sandbox``: a ``SandboxThread`` to use instead of starting one (tests and the benchmark
+    share one); it is left running on close, since its owner stops it.
+    """
+    secrets = SecretStore()
+    if demo:
+        secrets.use_session_only()
+    engine = EngineServices()
+    cache = DeferredCacheBrowser()
+    accounts = DemoAccounts(secrets, {}) if demo else KeyringAccounts(secrets)
+    services = Services(library=engine, control=engine, cache=cache, accounts=accounts)
+    return Opened(
+        services=services,
+        engine=engine,
+        cache=cache,
+        demo=demo,
+        paths=paths,
+        settings=settings,
+        secrets=secrets,
+        profile=profile,
+        sandbox=sandbox,
+    )

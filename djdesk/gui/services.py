@@ -255,10 +255,9 @@ class AccountService(Protocol):
 
 @dataclass
 class Services:
-    """The bundle the window is built from. ``preview`` is True when running on the fake."""
+    """The bundle the window is built from (the real engine, or the fakes in tests)."""
 
     library: LibraryView
     control: EnrichmentControl
     cache: CacheBrowser
     accounts: AccountService
-    preview: bool = False

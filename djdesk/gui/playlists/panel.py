@@ -95,6 +95,14 @@ class PlaylistBrowserPanel(QWidget):
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The empty state: the hint, plus one button per suggested (demo) playlist.
+        self.empty_box = QWidget()
+        self.empty_layout = QVBoxLayout(self.empty_box)
+        self.empty_layout.setContentsMargins(8, 8, 8, 8)
+        self.empty_layout.addStretch(1)
+        self.empty_layout.addWidget(self.empty)
+        self.empty_layout.addStretch(1)
+        self.suggestion_buttons: list[QPushButton] = []
         self.remove_button = QPushButton(_("Remove"))
         self.reenrich_button = QPushButton(_("Re-enrich"))
         self.remove_button.clicked.connect(self.remove_current)
@@ -107,7 +115,7 @@ class PlaylistBrowserPanel(QWidget):
         add_row.addWidget(self.add_button)
         ll.addLayout(add_row)
         ll.addWidget(self.message)
-        ll.addWidget(self.empty, 1)
+        ll.addWidget(self.empty_box, 1)
         ll.addWidget(self.playlists, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.remove_button)
@@ -238,6 +246,32 @@ class PlaylistBrowserPanel(QWidget):
         self.show_message(text)
         self.import_failed.emit(text)
 
+    def set_suggestions(self, suggestions: list[tuple[str, str]]) -> None:
+        """Offer playlists to import with one click (demo mode: the sandbox's demo crates).
+
+        ``suggestions`` are ``(label, link)`` pairs; the empty state lists them as buttons.
+        """
+        for button in self.suggestion_buttons:
+            button.deleteLater()
+        self.suggestion_buttons = []
+        if suggestions:
+            self.empty.setText(
+                _(
+                    "No playlists yet. Import a demo playlist with one click, or drop a "
+                    "Spotify or Deezer link on the window."
+                )
+            )
+        for i, (label, link) in enumerate(suggestions):
+            button = QPushButton(label)
+            button.setToolTip(link)
+            button.setObjectName("suggestion")
+            button.clicked.connect(lambda _c=False, url=link: self.import_text(url))
+            self.empty_layout.insertWidget(2 + i, button)
+            self.suggestion_buttons.append(button)
+
+    def import_text(self, text: str) -> None:
+        self.handle_dropped(links.from_text(text))
+
     # --- playlists -------------------------------------------------------------------------------
 
     async def refresh_playlists(self, select: str | None = None) -> None:
@@ -250,7 +284,7 @@ class PlaylistBrowserPanel(QWidget):
         current = select or self.track_model.playlist_id
         self.playlist_model.reload()
         has = self.playlist_model.rowCount() > 0
-        self.empty.setVisible(not has)
+        self.empty_box.setVisible(not has)
         self.playlists.setVisible(has)
         self.remove_button.setEnabled(has)
         self.reenrich_button.setEnabled(has)

@@ -1,0 +1,178 @@
+"""Translate the library's rows into the GUI's plain values (TrackRow, PlaylistInfo, details).
+
+Pure functions, no Qt and no I/O, so the mapping from the core's enrichment document (a field
+dict with value/source/confidence/kind/fetched_at) to what a cell shows is tested on its own.
+Beware: the key is stored as a dict of notations; the table wants Camelot and converts itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from djdesk.core.library import PlaylistSummary
+from djdesk.core.library import TrackRow as LibraryRow
+from djdesk.gui.services import Candidate, FieldValue, PlaylistInfo, SimilarTrack, TrackRow
+
+#: Kinds that are not measurements: shown muted and italic, never passed off as measured.
+ESTIMATED_KINDS = frozenset({"estimated", "default"})
+
+#: GUI column name → the enrichment document fields that feed it, first present wins.
+#: Deezer's ``rank`` is its popularity measure (Spotify's own popularity is not fetched).
+FIELD_SOURCES: dict[str, tuple[str, ...]] = {
+    "popularity": ("popularity", "rank"),
+    "genres": ("tags", "artist_tags"),
+    "year": ("release_date",),
+}
+
+#: Library track states → the table's state labels (``complete`` reads as "done").
+TRACK_STATES = {"complete": "done"}
+
+#: Library playlist states → the playlist list's job states.
+PLAYLIST_STATES = {"enriched": "done", "enriching": "cancelled", "imported": "imported"}
+
+
+def field_value(data: Any) -> FieldValue | None:
+    """One stored field as the GUI's ``FieldValue``; None for anything without a value."""
+    if not isinstance(data, Mapping) or data.get("value") is None:
+        return None
+    value = data["value"]
+    if isinstance(value, Mapping):  # the key: {"camelot": "8A", "classic": ..., ...}
+        value = value.get("camelot")
+        if value is None:
+            return None
+    note = data.get("note")
+    return FieldValue(
+        value=value,
+        source=str(data.get("source") or "") + (f" ({note})" if note else ""),
+        confidence=float(data.get("confidence") or 0.0),
+        fetched_at=data.get("fetched_at"),
+        estimated=data.get("kind") in ESTIMATED_KINDS,
+    )
+
+
+def _derived(name: str, fv: FieldValue) -> FieldValue | None:
+    """Reshape a stored field for a column (a date → its year, a tag list → one string)."""
+    value = fv.value
+    if name == "year":
+        try:
+            value = int(str(value)[:4])
+        except ValueError:
+            return None
+    elif isinstance(value, list):
+        value = ", ".join(str(v) for v in value[:5])
+    return FieldValue(value, fv.source, fv.confidence, fv.fetched_at, fv.estimated)
+
+
+def fields_of(doc: Mapping[str, Any]) -> dict[str, FieldValue]:
+    """Every stored field (for the details pane) plus the derived column fields."""
+    out: dict[str, FieldValue] = {}
+    for name, data in doc.items():
+        if name.startswith("_"):
+            continue
+        fv = field_value(data)
+        if fv is not None:
+            out[name] = fv
+    for column, names in FIELD_SOURCES.items():
+        for name in names:
+            fv = out.get(name)
+            if fv is not None:
+                derived = _derived(column, fv)
+                if derived is not None:
+                    out[column] = derived
+                break
+    return out
+
+
+def track_row(row: LibraryRow, position: int) -> TrackRow:
+    """``position`` is 1-based, as the table's # column shows it."""
+    return TrackRow(
+        id=row.id,
+        position=position,
+        title=row.title or "",
+        artists=", ".join(row.artists),
+        album=row.album or "",
+        duration_s=None if row.duration_ms is None else row.duration_ms / 1000,
+        state=TRACK_STATES.get(row.state, row.state),
+        fields=fields_of(row.doc),
+    )
+
+
+def missing_row(row_id: int, position: int, source: Mapping[str, Any], local: bool) -> TrackRow:
+    """An entry nothing is known about (a local file, a removed track): it keeps its place."""
+    title = str(source.get("Track Name") or source.get("name") or source.get("url") or "")
+    reason = "local file" if local else "unavailable or removed"
+    return TrackRow(
+        id=row_id, position=position, title=title or reason, artists="", state="not_found"
+    )
+
+
+def playlist_info(summary: PlaylistSummary, running: bool = False) -> PlaylistInfo:
+    state = "running" if running else PLAYLIST_STATES.get(summary.enrichment_state, "imported")
+    return PlaylistInfo(
+        id=str(summary.id),
+        name=summary.name or summary.service_id,
+        owner=summary.owner or summary.service.title(),
+        track_count=summary.entries or summary.track_count,
+        state=state,
+        source=summary.url or f"{summary.service}:{summary.service_id}",
+    )
+
+
+def candidates(evidence: Mapping[str, Any], pins: Mapping[str, str]) -> tuple[Candidate, ...]:
+    """Each provider's scored candidates from the stored match evidence, best first."""
+    out: list[Candidate] = []
+    for provider, ev in sorted(evidence.items()):
+        if not isinstance(ev, Mapping):
+            continue
+        chosen = (ev.get("chosen") or {}).get("id")
+        for cand in ev.get("candidates") or ():
+            if not isinstance(cand, Mapping) or cand.get("id") is None:
+                continue
+            cid = str(cand["id"])
+            reasons = ", ".join(str(r) for r in cand.get("reasons") or ())
+            out.append(
+                Candidate(
+                    provider=provider,
+                    id=cid,
+                    title=str(cand.get("name") or cand.get("title_text") or cid),
+                    artists=reasons or str(ev.get("reason") or ""),
+                    score=float(cand.get("total") or 0.0),
+                    chosen=cid == str(chosen) if chosen is not None else False,
+                    pinned=pins.get(provider) == cid,
+                )
+            )
+    return tuple(sorted(out, key=lambda c: (c.provider, -c.score)))
+
+
+def similar_tracks(doc: Mapping[str, Any]) -> tuple[SimilarTrack, ...]:
+    """Last.fm's similar tracks are stored as "artist - title", most similar first."""
+    stored = doc.get("similar")
+    value = stored.get("value") if isinstance(stored, Mapping) else None
+    out = []
+    for i, text in enumerate(value or ()):
+        artist, sep, title = str(text).partition(" - ")
+        out.append(SimilarTrack(title if sep else artist, artist if sep else "", 1.0 - i / 10))
+    return tuple(out)
+
+
+def tags_of(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    for name in ("tags", "artist_tags"):
+        fv = field_value(doc.get(name))
+        if fv is not None and isinstance(fv.value, list):
+            return tuple(str(t) for t in fv.value)
+    return ()
+
+
+def artist_info(row: LibraryRow) -> str:
+    doc = row.doc
+    parts = []
+    listeners = field_value(doc.get("artist_listeners"))
+    if listeners is not None:
+        parts.append(f"{listeners.value:,} listeners on Last.fm")
+    tags = field_value(doc.get("artist_tags"))
+    if tags is not None and isinstance(tags.value, list) and tags.value:
+        parts.append("tags: " + ", ".join(str(t) for t in tags.value[:6]))
+    if not parts:
+        return ""
+    return f"{row.artists[0] if row.artists else ''}: " + "; ".join(parts)

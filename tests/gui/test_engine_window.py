@@ -1,0 +1,205 @@
+"""The window on the REAL engine: Runtime + Library + cache on the sandbox (fast, loopback).
+
+One sandbox for the module (its catalog takes ~0.4 s to build); every test gets its own
+``DJDESK_HOME`` (tests/conftest.py), so its library and cache start empty. Waits are on Qt
+signals and conditions (``qtbot.waitUntil``), never sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.modeltest import ModelTester
+
+from djdesk.core.events import JobStateChanged
+from djdesk.core.paths import default_paths
+from djdesk.core.settings import Settings
+from djdesk.gui.app import start_engine
+from djdesk.gui.main_window import MainWindow
+from djdesk.gui.playlists import links
+from djdesk.gui.playlists.columns import COLUMN_INDEX
+from djdesk.gui.service_factory import Opened, demo_links, open_services
+from djdesk.sandbox import SandboxThread
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxThread]:
+    thread = SandboxThread("fast", 1)
+    thread.start()
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture
+def opened(sandbox: SandboxThread) -> Opened:
+    return open_services(
+        demo=True, paths=default_paths().ensure(), settings=Settings(), sandbox=sandbox
+    )
+
+
+@pytest.fixture
+def window(
+    qtbot: Any, qloop: Any, opened: Opened, arun: Callable[..., Any]
+) -> Iterator[MainWindow]:
+    # Not ``qtbot.addWidget``: pytest-qt closes and deletes registered widgets before fixture
+    # teardown, which would delete the window while its async close is still running.
+    w = MainWindow(opened.services, demo=True, paths=opened.paths)
+    w.show()
+    arun(start_engine(opened, w))
+    yield w
+    if not w.is_closed:
+        with qtbot.waitSignal(w.closed, timeout=5000):
+            w.close()
+    arun(opened.aclose())
+
+
+def _url(sandbox: SandboxThread, service: str, size: int = 25) -> str:
+    return next(d.url for d in demo_links(sandbox) if d.service == service and d.size == size)
+
+
+def _drop(window: MainWindow, url: str) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl(url)])
+    mime.setText(url)
+    assert links.accepts(mime)
+    event = QDropEvent(
+        QPoint(200, 200).toPointF(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert event.isAccepted()
+
+
+def test_first_run_offers_the_demo_playlists(window: MainWindow, sandbox: SandboxThread) -> None:
+    panel = window.playlists
+    assert panel.empty_box.isVisible()
+    labels = [b.text() for b in panel.suggestion_buttons]
+    assert labels and "25 tracks" in labels[0]
+    assert {b.toolTip() for b in panel.suggestion_buttons} >= {_url(sandbox, "deezer")}
+    assert "Demo mode — offline sandbox" in window.banner.text()
+    assert "Preview" not in window.banner.text()
+
+
+def test_dropped_sandbox_link_streams_into_table_and_panel(
+    qtbot: Any, window: MainWindow, sandbox: SandboxThread, arun: Callable[..., Any]
+) -> None:
+    streamed: list[int] = []
+    window.bridge.tracks_changed.connect(streamed.extend)
+    plans: list[Any] = []
+    window.bridge.plan_ready.connect(plans.append)
+    _drop(window, _url(sandbox, "spotify"))
+    table = window.playlists.track_model
+    qtbot.waitUntil(lambda: table.rowCount() == 25, timeout=10000)
+    assert window.playlists.playlist_model.rowCount() == 1
+    assert window.playlists.playlist_model.index(0, 2).data() == 25
+    ModelTester(None).check(table)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: bool(plans), timeout=10000)
+    assert sum(plans[0].calls_needed.values()) > 0
+    # the panel is live while the run streams: some rows in, not all
+    qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=20000)
+    qtbot.waitUntil(lambda: window.progress.status.text() == "Finished", timeout=30000)
+    assert window.progress.bar.value() == 25
+    assert len(set(streamed)) >= 25
+    bpm, key = COLUMN_INDEX["bpm"], COLUMN_INDEX["key"]
+    with_bpm = [r for r in range(25) if table.index(r, bpm).data()]
+    with_key = [r for r in range(25) if table.index(r, key).data()]
+    assert len(with_bpm) >= 15 and len(with_key) >= 10  # the rest are named partial states
+    states = {table.index(r, COLUMN_INDEX["state"]).data() for r in range(25)}
+    assert "done" in states and states <= {"done", "partial", "not found", "pending"}
+    tip = table.index(with_bpm[0], bpm).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Source: deezer" in tip or "Source: reccobeats" in tip
+    stats = window.progress.stats_model
+    deezer = next(
+        stats.provider_at(r)
+        for r in range(stats.rowCount())
+        if stats.provider_at(r).provider == "deezer"  # type: ignore[union-attr]
+    )
+    assert deezer is not None and deezer.calls > 0
+    assert window.playlists.playlist_model.index(0, 3).data() == "enriched"
+    log = window.progress.log_model
+    lines = [str(log.index(r, 0).data()) for r in range(log.rowCount())]
+    assert any("Plan:" in line for line in lines), lines
+
+    # details pane: provenance per field and the stored candidates with their scores
+    shown: list[int] = []
+    window.playlists.details_shown.connect(shown.append)
+    window.playlists.table.selectRow(with_bpm[0])
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    details = window.playlists.details.details
+    assert details is not None and details.row.fields["bpm"].source
+    assert details.candidates and all(0.0 <= c.score <= 1.0 for c in details.candidates)
+    assert any(c.chosen for c in details.candidates)
+
+
+def test_bad_link_shows_what_was_wrong(
+    qtbot: Any, window: MainWindow, arun: Callable[..., Any]
+) -> None:
+    failed: list[str] = []
+    window.playlists.import_failed.connect(failed.append)
+    window.playlists.add_field.setText("https://open.spotify.com/playlist/nope")
+    window.playlists.add_button.click()
+    qtbot.waitUntil(lambda: bool(failed), timeout=5000)
+    assert window.playlists.message.isVisible()
+    assert "Spotify" in failed[0] and "\n" in failed[0]  # what was wrong + what to do
+    assert window.playlists.playlist_model.rowCount() == 0
+
+
+def test_inspector_shows_expires_and_deletes_a_real_entry(
+    qtbot: Any, window: MainWindow, sandbox: SandboxThread, arun: Callable[..., Any]
+) -> None:
+    control = window.services.control
+    arun(control.import_link(_url(sandbox, "spotify")), timeout_ms=10000)
+    window.tabs.setCurrentWidget(window.cache)
+    cache = window.cache
+    qtbot.waitUntil(lambda: cache.entries_model.total > 0, timeout=5000)
+    ModelTester(None).check(cache.entries_model)  # type: ignore[arg-type]
+    ModelTester(None).check(cache.ns_model)  # type: ignore[arg-type]
+    model = cache.entries_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=5000)
+    shown: list[object] = []
+    cache.entry_shown.connect(shown.append)
+    cache.select_entry(0)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    entry = model.entry_at(0)
+    assert entry is not None and entry.namespace.startswith("spotify")
+    browser = window.services.cache
+
+    assert arun(browser.expire(entry.namespace, entry.key))
+    rows = arun(browser.page(entry.namespace, entry.key, "key", False, 0, 5))
+    assert rows and rows[0].stale
+    before = arun(browser.count(None, ""))
+    assert arun(browser.delete(entry.namespace, entry.key))
+    assert arun(browser.count(None, "")) == before - 1
+    cache.refresh()
+    qtbot.waitUntil(lambda: model.total == before - 1, timeout=5000)
+
+
+def test_closing_mid_run_stops_cleanly_and_the_job_resumes(
+    qtbot: Any,
+    window: MainWindow,
+    opened: Opened,
+    sandbox: SandboxThread,
+    arun: Callable[..., Any],
+) -> None:
+    _drop(window, _url(sandbox, "deezer"))
+    qtbot.waitUntil(lambda: window.progress.bar.value() >= 3, timeout=20000)
+    assert window.progress.running
+    rt = opened.runtime
+    assert rt is not None
+    states: list[str] = []
+    rt.events.subscribe(JobStateChanged, lambda e: states.append(e.state))
+    window.close()
+    qtbot.waitUntil(lambda: window.is_closed, timeout=3000)
+    assert window.tasks.pending == 0
+    qtbot.waitUntil(lambda: "cancelled" in states, timeout=3000)
+    (job,) = arun(rt.library.list_jobs())
+    assert job.state == "cancelled"  # resumable: re-enrich picks it up
+    units = arun(rt.library.finished_units(job.id))
+    assert 3 <= len(units) < 25  # finished work was kept, the rest is left to do
