@@ -58,6 +58,12 @@ class Settings:
     rates: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATES))
     #: Cache TTL overrides in seconds, by cache namespace (see ``core.cache.policy``).
     ttl: dict[str, float] = field(default_factory=dict)
+    #: What ``DJDESK_ENDPOINTS`` changed in this process: provider -> (file value, env value).
+    #: Never written: ``save`` puts the file value back, so a sandbox's ephemeral port can not
+    #: leak into settings.toml and outlive the process that set it.
+    env_endpoints: dict[str, tuple[str, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def validate(self) -> Settings:
         if self.key_notation not in KEY_NOTATIONS:
@@ -81,7 +87,21 @@ class Settings:
         return self
 
     def to_toml(self) -> str:
-        return tomli_w.dumps(asdict(self))
+        """The file form: endpoints still set by ``DJDESK_ENDPOINTS`` get their file value back.
+
+        An endpoint the user changed after the override (the value differs from the env one) is
+        the user's choice and is written.
+        """
+        data = asdict(self)
+        del data["env_endpoints"]
+        for name, (file_value, env_value) in self.env_endpoints.items():
+            if data["endpoints"].get(name) == env_value:
+                data["endpoints"][name] = file_value
+        return tomli_w.dumps(data)
+
+
+#: Fields that describe this process, never read from or written to the file.
+_PROCESS_ONLY = frozenset({"env_endpoints"})
 
 
 def _bad(key: str, value: object, expected: str) -> None:
@@ -119,13 +139,13 @@ def migrate(raw: dict[str, Any]) -> dict[str, Any]:
 
 def from_dict(raw: Mapping[str, Any]) -> Settings:
     raw = migrate(dict(raw))
-    known = {f.name for f in fields(Settings)}
+    known = {f.name for f in fields(Settings)} - _PROCESS_ONLY
     for key in raw.keys() - known:
         log.warning("ignoring unknown setting %r", key)
     base = Settings()
     values: dict[str, Any] = {}
     for f in fields(Settings):
-        if f.name not in raw:
+        if f.name not in known or f.name not in raw:
             continue
         value = raw[f.name]
         default = getattr(base, f.name)
@@ -174,11 +194,19 @@ def apply_environment(settings: Settings, environ: Mapping[str, str]) -> Setting
             "DJDESK_ENDPOINTS must be a JSON object mapping provider names to base URLs.",
             hint='For example {"deezer": "http://127.0.0.1:8001"}.',
         )
-    return replace(settings, endpoints={**settings.endpoints, **endpoints}).validate()
+    merged = replace(settings, endpoints={**settings.endpoints, **endpoints}).validate()
+    shadowed = {
+        name: (settings.endpoints.get(name, DEFAULT_ENDPOINTS[name]), url)
+        for name, url in endpoints.items()
+    }
+    return replace(merged, env_endpoints={**settings.env_endpoints, **shadowed})
 
 
 def save(settings: Settings, path: Path) -> None:
-    """Write atomically (temp file + rename) so a crash never leaves half a settings file."""
+    """Write atomically (temp file + rename) so a crash never leaves half a settings file.
+
+    ``DJDESK_ENDPOINTS`` overrides are per process and are not saved (see ``to_toml``).
+    """
     settings.validate()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

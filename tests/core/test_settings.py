@@ -82,3 +82,39 @@ def test_bad_endpoints_env_says_what_to_do(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError) as err:
         s.load(tmp_path / "none.toml", environ={"DJDESK_ENDPOINTS": value})
     assert "DJDESK_ENDPOINTS" in str(err.value) or "endpoints.deezer" in str(err.value)
+
+
+def test_save_never_persists_env_endpoints(tmp_path: Path) -> None:
+    """DJDESK_ENDPOINTS is per process: saving (say, a key notation change) keeps the file's URL."""
+    path = tmp_path / "settings.toml"
+    path.write_text('[endpoints]\nlastfm = "https://mirror.example/2.0"\n')
+    env = {
+        "DJDESK_ENDPOINTS": json.dumps(
+            {"deezer": "http://127.0.0.1:9000", "lastfm": "http://127.0.0.1:9001/2.0"}
+        )
+    }
+    loaded = s.load(path, environ=env)
+    assert loaded.endpoints["deezer"] == "http://127.0.0.1:9000"
+    s.save(replace(loaded, key_notation="open_key"), path)
+    text = path.read_text()
+    assert "127.0.0.1" not in text
+    assert "env_endpoints" not in text
+    again = s.load(path, environ={})
+    assert again.key_notation == "open_key"
+    assert again.endpoints["deezer"] == DEFAULT_ENDPOINTS["deezer"]
+    assert again.endpoints["lastfm"] == "https://mirror.example/2.0"
+
+
+def test_endpoint_changed_after_env_override_is_saved(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    env = {"DJDESK_ENDPOINTS": json.dumps({"deezer": "http://127.0.0.1:9000"})}
+    loaded = s.load(path, environ=env)
+    edited = replace(loaded, endpoints={**loaded.endpoints, "deezer": "https://dz.example"})
+    s.save(edited, path)
+    assert s.load(path, environ={}).endpoints["deezer"] == "https://dz.example"
+
+
+def test_env_endpoints_in_the_file_are_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[env_endpoints]\ndeezer = ["a", "b"]\n')
+    assert s.load(path, environ={}).env_endpoints == {}
