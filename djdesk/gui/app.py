@@ -33,6 +33,7 @@ from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.core.paths import default_paths
 from djdesk.gui import theme
+from djdesk.gui.refcount_guard import make_singletons_immortal
 
 if TYPE_CHECKING:
     from djdesk.gui.main_window import MainWindow
@@ -45,6 +46,7 @@ _error_sink: ErrorSink | None = None
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    make_singletons_immortal()  # before any Qt call: see refcount_guard (PySide6 on 3.11)
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing

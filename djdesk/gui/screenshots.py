@@ -1,9 +1,10 @@
 """Take the README screenshots offscreen: ``python -m djdesk.gui.screenshots [out_dir]``.
 
-Runs the real window on the in-memory fake services (seeded, so every run looks the same),
-imports two demo playlists, stops the clock mid-run and grabs the window at 1280x800; then the
-cache inspector with an entry selected. Uses a private ``DJDESK_HOME`` so no user state leaks
-into (or out of) the pictures.
+Runs the real window on the REAL engine over the offline sandbox (realistic profile, so the
+progress panel shows the providers' real rates): it imports and finishes the 25-track demo
+crate, then drops the 200-track Deezer one and grabs the window at 1280x800 while that run
+streams (table partly enriched, panel live); then the cache inspector on the entries the run
+stored, with one selected. Uses a private ``DJDESK_HOME`` so no user state leaks in or out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 SIZE = (1280, 800)
 
@@ -23,47 +25,61 @@ async def _until(check: Callable[[], bool], timeout_s: float = 20.0) -> None:
     deadline = loop.time() + timeout_s
     while not check():
         if loop.time() > deadline:
-            raise TimeoutError("screenshot scene did not reach its state")
+            raise TimeoutError(
+                f"screenshot scene did not reach its state ({check.__code__.co_firstlineno})"
+            )
         await asyncio.sleep(0.02)
 
 
 async def _scene(out: Path) -> list[Path]:
-    from PySide6.QtCore import QMimeData
-
-    from djdesk.gui.fake_services import FakeEngine, fake_services
+    from djdesk.core.paths import default_paths
+    from djdesk.core.settings import Settings
+    from djdesk.gui.app import start_engine
     from djdesk.gui.main_window import MainWindow
     from djdesk.gui.playlists.columns import COLUMN_INDEX
+    from djdesk.gui.service_factory import open_services
 
-    services = fake_services(step_s=0.01, cache_entries=4200)
-    window = MainWindow(services, demo=True)
+    opened = open_services(
+        demo=True, paths=default_paths().ensure(), settings=Settings(), profile="realistic"
+    )
+    window = MainWindow(opened.services, demo=True, paths=opened.paths)
     window.resize(*SIZE)
     window.show()
-    engine = services.control
-    assert isinstance(engine, FakeEngine)
+    try:
+        await start_engine(opened, window)
+        return await _shoot(out, window, opened.demo_links, COLUMN_INDEX["bpm"])
+    finally:
+        window.close()
+        await _until(lambda: window.is_closed, 5.0)
+        await opened.aclose()
 
-    first = QMimeData()
-    first.setText("https://www.deezer.com/playlist/1479458365")
-    window.handle_mime(first)
-    await _until(lambda: window.progress.bar.value() >= window.progress.bar.maximum() > 1)
-    second = QMimeData()
-    second.setText("https://open.spotify.com/playlist/37i9dQZF1DX8tZsk68tuDw")
-    window.handle_mime(second)
+
+async def _shoot(out: Path, window: Any, demo: list[Any], bpm: int) -> list[Path]:
+    def url(service: str, size: int) -> str:
+        return next(d.url for d in demo if d.service == service and d.size == size)
+
+    progress = window.progress
+    window.playlists.import_text(url("spotify", 25))
+    await _until(lambda: progress.status.text() == "Finished", 60.0)
+    window.playlists.import_text(url("deezer", 200))
     await _until(lambda: window.playlists.playlist_model.rowCount() == 2)
     await _until(
-        lambda: (
-            window.progress.running
-            and window.progress.bar.value() > 0.45 * window.progress.bar.maximum()
-        )
+        lambda: progress.running and progress.bar.value() > 0.3 * progress.bar.maximum(), 120.0
     )
-    engine.step_s = 0.25  # slow the run right down so the picture shows it mid-flight
-    await asyncio.sleep(0.1)
     table = window.playlists.table
-    table.sortByColumn(-1, table.horizontalHeader().sortIndicatorOrder())
-    table.selectRow(3)
-    table.setFocus()
-    await asyncio.sleep(0.1)
     model = window.playlists.track_model
-    assert model.index(3, COLUMN_INDEX["bpm"]).data() is not None
+
+    def enriched_row() -> int | None:
+        rows = range(min(model.rowCount(), 25))
+        return next((r for r in rows if model.index(r, bpm).data() not in (None, "")), None)
+
+    await _until(lambda: enriched_row() is not None)
+    shown: list[int] = []
+    window.playlists.details_shown.connect(shown.append)
+    table.selectRow(enriched_row())
+    table.setFocus()
+    await _until(lambda: bool(shown))
+    await asyncio.sleep(0.3)  # let the coalesced repaint of the last rows land
     paths = [out / "main-window.png"]
     window.grab().save(str(paths[0]))
 
@@ -71,23 +87,18 @@ async def _scene(out: Path) -> list[Path]:
     window.tabs.setCurrentWidget(window.cache)
     cache = window.cache
     await _until(lambda: cache.entries_model.total > 0)
+    await _until(lambda: cache.ns_model.rowCount() > 1)
     loads: list[int] = []
     cache.entries_model.loaded.connect(lambda: loads.append(1))
     cache.namespaces.selectRow(cache.ns_model.row_of("deezer.track"))
     await _until(lambda: bool(loads) and cache.entries_model.rowCount() > 0)
-    shown: list[object] = []
-    cache.entry_shown.connect(shown.append)
-    model = cache.entries_model
-    rich = next(
-        r for r in range(model.rowCount()) if int(model.entry_at(r).key.split(":")[1]) > 10_000
-    )
-    cache.select_entry(rich)
-    await _until(lambda: bool(shown))
-    await asyncio.sleep(0.1)
+    entries: list[object] = []
+    cache.entry_shown.connect(entries.append)
+    cache.select_entry(min(3, cache.entries_model.rowCount() - 1))
+    await _until(lambda: bool(entries))
+    await asyncio.sleep(0.2)
     paths.append(out / "cache-inspector.png")
     window.grab().save(str(paths[1]))
-    window.close()
-    await _until(lambda: window.is_closed, 5.0)
     return paths
 
 

@@ -191,6 +191,13 @@ def test_closing_mid_run_stops_cleanly_and_the_job_resumes(
     _drop(window, _url(sandbox, "deezer"))
     qtbot.waitUntil(lambda: window.progress.bar.value() >= 3, timeout=20000)
     assert window.progress.running
+    progress = window.progress
+    progress.toggle_pause()  # pause: the engine's gate holds the run, Resume stays available
+    qtbot.waitUntil(lambda: progress.status.text() == "Paused", timeout=3000)
+    assert progress.pause_button.text() == "Resume" and progress.pause_button.isEnabled()
+    assert progress.bar.value() >= 3  # done/total kept through the pause
+    progress.toggle_pause()
+    qtbot.waitUntil(lambda: progress.status.text() == "Enriching", timeout=3000)
     rt = opened.runtime
     assert rt is not None
     states: list[str] = []

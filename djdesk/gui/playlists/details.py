@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from djdesk.core.i18n import _
 from djdesk.gui import theme
-from djdesk.gui.playlists.columns import COLUMNS, format_key
+from djdesk.gui.playlists.columns import COLUMNS, Column, format_key
 from djdesk.gui.playlists.track_model import provenance_text
 from djdesk.gui.services import Candidate, TrackDetails
 
@@ -55,6 +56,18 @@ def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionTitle")
     return label
+
+
+#: Fields the pane shows in their own sections (or that feed a column already listed).
+_SHOWN_ELSEWHERE = frozenset({"tags", "similar", "artist_tags", "artist_listeners", "rank"})
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 class TrackDetailsPane(QScrollArea):
@@ -139,6 +152,13 @@ class TrackDetailsPane(QScrollArea):
     def _fill_fields(self, details: TrackDetails) -> None:
         now = self._clock()
         cols = [c for c in COLUMNS if c.enriched]
+        # Every other stored field too (acousticness, loudness, playcount, ...): provenance for all.
+        shown = {c.field for c in cols} | _SHOWN_ELSEWHERE
+        cols += [
+            Column(name, name.replace("_", " ").capitalize(), 0, fmt=_plain)
+            for name in sorted(details.row.fields)
+            if name not in shown
+        ]
         self.fields.setRowCount(len(cols))
         for r, col in enumerate(cols):
             fv = details.row.fields.get(col.field)

@@ -54,3 +54,20 @@ def from_mime(mime: QMimeData) -> Dropped:
 
 def accepts(mime: QMimeData) -> bool:
     return mime.hasUrls() or mime.hasText()
+
+
+async def expand_link(text: str) -> str:
+    """A short share link (spotify.link, deezer.page.link) as the full link it leads to.
+
+    Costs one network hop (the importer only parses); any other text comes back unchanged.
+    """
+    from djdesk.core import urls
+
+    if not urls.is_short_link(text):
+        return text
+    import httpx
+
+    async with httpx.AsyncClient(timeout=10.0) as http:
+        ref = await urls.resolve_source(text, http)
+    host = "https://open.spotify.com" if str(ref.service) == "spotify" else "https://www.deezer.com"
+    return f"{host}/{ref.kind}/{ref.id}"

@@ -47,6 +47,7 @@ _STATE_LABELS = {
     "partial": _("partial"),
     "not_found": _("not found"),
     "failed": _("failed"),
+    "deferred": _("deferred"),
 }
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)

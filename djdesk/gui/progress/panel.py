@@ -173,7 +173,8 @@ class EnrichmentProgressPanel(QWidget):
 
     @property
     def running(self) -> bool:
-        return self._job is not None and self._job.state == "running"
+        """A run is under way (paused counts: Resume and Stop must stay enabled)."""
+        return self._job is not None and self._job.state in ("running", "paused")
 
     def toggle_pause(self) -> None:
         if self._control.paused:
