@@ -1,7 +1,7 @@
 """``CacheStore``: the async face of the SQLite KV cache, for code running on the event loop.
 
 Thread invariant: ALL database work (the connection, the L1, the hit buffers) lives on ONE
-dedicated thread, a single-worker executor named ``djdesk-cache``. Every async method submits
+dedicated thread named ``djdesk-cache`` (a ``core.dbthread.DbThread``). Every async method submits
 one closure to it and awaits the result, so the loop never blocks on SQLite and nothing needs a
 lock: calls are serialized in submission order. ``aclose`` flushes, checkpoints and stops the
 thread. Other processes may use the same file at the same time (WAL + ``BEGIN IMMEDIATE`` +
@@ -14,10 +14,8 @@ flushed in batches, so a crash may lose a few seconds of hit counts but never an
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -27,7 +25,8 @@ from djdesk.core.cache.database import CacheDatabase
 from djdesk.core.cache.entry import CacheEntry, NamespaceStats
 from djdesk.core.cache.policy import TtlPolicy
 from djdesk.core.clock import Clock, SystemClock
-from djdesk.core.errors import CacheCorruptError, StorageError
+from djdesk.core.dbthread import DbThread
+from djdesk.core.errors import CacheCorruptError
 from djdesk.core.events import CacheChanged, EventBus
 
 T = TypeVar("T")
@@ -40,13 +39,10 @@ class CacheStore:
     (at open or later); show it to the user once, the store keeps working.
     """
 
-    def __init__(
-        self, db: CacheDatabase, executor: ThreadPoolExecutor, events: EventBus | None = None
-    ) -> None:
-        self._db = db
-        self._executor = executor
+    def __init__(self, thread: DbThread[CacheDatabase], events: EventBus | None = None) -> None:
+        self._thread = thread
+        self._db = thread.obj
         self._events = events
-        self._closed = False
 
     def _changed(self, ns: str | None, action: str) -> None:
         """Published on the loop thread after the change committed (the inspector refreshes)."""
@@ -71,7 +67,6 @@ class CacheStore:
         ``Settings.ttl``; ``events`` receives a ``CacheChanged`` after each committed change.
         """
         policy = TtlPolicy.from_overrides(ttl_overrides)
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djdesk-cache")
         factory = functools.partial(
             CacheDatabase,
             Path(path),
@@ -81,12 +76,8 @@ class CacheStore:
             l1_bytes=l1_bytes,
             check=check,
         )
-        try:
-            db = await asyncio.get_running_loop().run_in_executor(executor, factory)
-        except BaseException:
-            executor.shutdown(wait=False)
-            raise
-        return cls(db, executor, events)
+        thread = await DbThread.start("djdesk-cache", factory, CacheDatabase.close, what="cache")
+        return cls(thread, events)
 
     async def __aenter__(self) -> CacheStore:
         return self
@@ -101,9 +92,7 @@ class CacheStore:
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` on the cache thread (for ``queries`` and ``transfer``)."""
-        if self._closed:
-            raise StorageError("The cache is closed.", hint="This is a bug; please report it.")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        return await self._thread.run(fn, *args)
 
     @property
     def path(self) -> Path:
@@ -214,10 +203,5 @@ class CacheStore:
         return result
 
     async def aclose(self) -> None:
-        if self._closed:
-            return
-        try:
-            await self.run(self._db.close)
-        finally:
-            self._closed = True
-            self._executor.shutdown(wait=True)
+        """Flush, checkpoint and close on the cache thread; the loop never joins the thread."""
+        await self._thread.close()

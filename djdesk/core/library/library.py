@@ -1,7 +1,7 @@
 """``Library``: the async face of the library database, for the engine, the CLI and the GUI.
 
 Thread invariant: ALL database work for one library file runs on ONE dedicated thread, a
-single-worker ``ThreadPoolExecutor`` owned by this object (the Anki ``taskman`` pattern). The
+``core.dbthread.DbThread`` owned by this object (the Anki ``taskman`` pattern). The
 ``LibraryStore`` and its connection are created on that thread, used only there and closed
 there, so the event loop (plain asyncio or qasync) never waits on SQLite and no connection is
 ever shared between threads. Calls run one at a time in submission order.
@@ -13,16 +13,14 @@ other processes open their own and WAL serialises the writers.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 from djdesk.core.clock import Clock
-from djdesk.core.errors import StorageError
+from djdesk.core.dbthread import DbThread
 from djdesk.core.library.records import (
     Entry,
     EntryInput,
@@ -43,11 +41,10 @@ T = TypeVar("T")
 
 
 class Library:
-    def __init__(self, store: LibraryStore, executor: ThreadPoolExecutor) -> None:
-        self._store = store
-        self._executor = executor
-        self._closed = False
-        self.path = store.path
+    def __init__(self, thread: DbThread[LibraryStore]) -> None:
+        self._thread = thread
+        self._store = thread.obj
+        self.path = self._store.path
 
     @classmethod
     async def open(cls, path: Path, *, clock: Clock | None = None) -> Library:
@@ -55,24 +52,12 @@ class Library:
 
         Raises ``SchemaTooNewError`` (file untouched) or another ``StorageError``.
         """
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djdesk-library")
-        loop = asyncio.get_running_loop()
-        try:
-            store = await loop.run_in_executor(executor, LibraryStore.open, Path(path), clock)
-        except BaseException:
-            executor.shutdown(wait=False)
-            raise
-        return cls(store, executor)
+        factory = functools.partial(LibraryStore.open, Path(path), clock)
+        thread = await DbThread.start("djdesk-library", factory, LibraryStore.close, what="library")
+        return cls(thread)
 
     async def aclose(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(self._executor, self._store.close)
-        finally:
-            self._executor.shutdown(wait=False)
+        await self._thread.close()
 
     async def __aenter__(self) -> Library:
         return self
@@ -86,12 +71,7 @@ class Library:
         await self.aclose()
 
     async def _call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        if self._closed:
-            raise StorageError(
-                "The library was already closed.", hint="This is a bug; please report it."
-            )
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+        return await self._thread.run(fn, *args, **kwargs)
 
     # -- playlists -------------------------------------------------------------------------
 
