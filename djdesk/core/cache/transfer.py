@@ -48,25 +48,34 @@ def export_entries(db: CacheDatabase, path: Path) -> int:
     ).fetchall()
     tmp = path.with_name(path.name + ".part")
     try:
-        with _open(tmp, "w", gz=path.suffix == ".gz") as out:
-            header = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "exported": db.clock.time(),
-                "entries": len(rows),
-            }
-            out.write(json.dumps(header) + "\n")
-            for ns, key, value, negative, created, expires in rows:
-                line = (
-                    f'{{"ns":{json.dumps(ns)},"key":{json.dumps(key, ensure_ascii=False)},'
-                    f'"value":{value},"negative":{"true" if negative else "false"},'
-                    f'"created":{created!r},"expires":{expires!r}}}\n'
-                )
-                out.write(line)
-        os.replace(tmp, path)
+        _write(tmp, path, rows, db.clock.time())
+    except OSError as exc:
+        raise InputError(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            hint="Check that the folder exists, that you may write there and the disk has room.",
+        ) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return len(rows)
+
+
+def _write(tmp: Path, path: Path, rows: list[Any], exported: float) -> None:
+    with _open(tmp, "w", gz=path.suffix == ".gz") as out:
+        header = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "exported": exported,
+            "entries": len(rows),
+        }
+        out.write(json.dumps(header) + "\n")
+        for ns, key, value, negative, created, expires in rows:
+            line = (
+                f'{{"ns":{json.dumps(ns)},"key":{json.dumps(key, ensure_ascii=False)},'
+                f'"value":{value},"negative":{"true" if negative else "false"},'
+                f'"created":{created!r},"expires":{expires!r}}}\n'
+            )
+            out.write(line)
+    os.replace(tmp, path)
 
 
 def _records(path: Path) -> Iterator[dict[str, Any]]:
@@ -79,7 +88,10 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
                 header = None
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 raise InputError(f"{path} is not a DJDesk cache export.")
-            if header.get("format_version", 0) > FORMAT_VERSION:
+            version = header.get("format_version", 0)
+            if not isinstance(version, int) or isinstance(version, bool):
+                raise InputError(f"{path} is not a DJDesk cache export.")
+            if version > FORMAT_VERSION:
                 raise InputError(
                     f"{path} was exported by a newer DJDesk.", hint="Upgrade DJDesk to import it."
                 )
@@ -89,7 +101,7 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
                 try:
                     record = json.loads(line)
                     policy.validate_namespace(record["ns"])
-                    if not isinstance(record["key"], str):
+                    if not isinstance(record["key"], str) or "value" not in record:
                         raise TypeError("key")
                     float(record["created"]), float(record["expires"])
                 except (ValueError, KeyError, TypeError) as exc:

@@ -84,6 +84,9 @@ HEAD = b'{"format": "djdesk-cache", "format_version": 1}\n'
         HEAD + GOOD_LINE + b'{"ns": "deezer.track"}\n',
         HEAD + GOOD_LINE + b'{"ns": "deezer.track", "key": 5, "created": 1, "expires": 2}\n',
         b"\xff\xfe\x00",
+        b'{"format": "djdesk-cache", "format_version": "1"}\n',
+        HEAD + GOOD_LINE + b'{"ns": "deezer.track", "key": "k", "created": 1, "expires": 2}\n',
+        HEAD + GOOD_LINE + b"[1, 2]\n",
     ],
 )
 async def test_bad_file_changes_nothing(store: CacheStore, tmp_path: Path, content: bytes) -> None:
@@ -100,3 +103,14 @@ async def test_bad_file_changes_nothing(store: CacheStore, tmp_path: Path, conte
 async def test_missing_file_is_an_input_error(store: CacheStore, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="Cannot read"):
         await store.import_(tmp_path / "nope.jsonl")
+
+
+async def test_export_to_a_missing_folder_is_an_input_error(
+    store: CacheStore, tmp_path: Path
+) -> None:
+    await store.set("deezer.track", "keep", 1)
+    target = tmp_path / "no" / "such" / "dir" / "cache.jsonl"
+    with pytest.raises(InputError, match="Cannot write") as err:
+        await store.export(target)
+    assert err.value.hint
+    assert not target.parent.exists()
