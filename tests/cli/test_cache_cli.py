@@ -162,3 +162,33 @@ def test_help_everywhere(capsys: pytest.CaptureFixture[str], argv: list[str]) ->
 def test_cache_without_action_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cache"]) == 2
     assert "ACTION" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["bump", "Deezer!"], ["ls", "x y"], ["purge", "a:b"]])
+def test_malformed_namespace_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["cache", *argv])
+    assert exc.value.code == 2
+    assert "is not a namespace" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("action", ["bump", "purge", "ls"])
+def test_unknown_namespace_is_named_with_what_exists(
+    capsys: pytest.CaptureFixture[str], action: str
+) -> None:
+    seed()
+    assert main(["cache", action, "deezr"]) == 1
+    err = capsys.readouterr().err
+    assert "no namespace 'deezr'" in err and "deezer" in err
+    # Nothing was bumped or deleted: the real namespace still has its entries.
+    listed = run_json(capsys, "ls", "deezer")
+    assert listed["total"] == 2  # type: ignore[index]
+
+
+def test_entry_with_malformed_namespace_is_an_input_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["cache", "show", "Bad NS:1"]) == 1
+    assert "is not an entry name" in capsys.readouterr().err

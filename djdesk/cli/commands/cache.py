@@ -18,7 +18,7 @@ from typing import Any
 from djdesk.cli.render import print_json, print_table
 from djdesk.core import settings as settings_mod
 from djdesk.core.cache import queries, schema
-from djdesk.core.cache.policy import DEFAULT_TTLS
+from djdesk.core.cache.policy import DEFAULT_TTLS, is_within, validate_namespace
 from djdesk.core.cache.store import CacheStore
 from djdesk.core.errors import InputError
 from djdesk.core.i18n import _
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     add("stats", _("entries, size, hits and misses per namespace"), _stats)
     ls = add("ls", _("list entries, sorted and paged in the database"), _ls)
-    ls.add_argument("namespace", nargs="?", metavar="NAMESPACE", help=NS_HELP)
+    ls.add_argument("namespace", nargs="?", type=_namespace_arg, metavar="NAMESPACE", help=NS_HELP)
     ls.add_argument("--search", metavar="TEXT", help=_("only keys containing TEXT"))
     ls.add_argument("--limit", type=int, default=50, metavar="N", help=_("rows (default 50)"))
     ls.add_argument("--offset", type=int, default=0, metavar="N", help=_("skip N rows"))
@@ -65,11 +65,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     purge = add(
         "purge", _("delete every entry of a namespace, or the whole cache with --yes"), _purge
     )
-    purge.add_argument("namespace", nargs="?", metavar="NAMESPACE", help=NS_HELP)
+    purge.add_argument(
+        "namespace", nargs="?", type=_namespace_arg, metavar="NAMESPACE", help=NS_HELP
+    )
     purge.add_argument("--yes", action="store_true", help=_("do not ask before purging all"))
     purge.set_defaults(handler=lambda args: _run(_purge, args) if _confirm_purge(args) else 1)
     bump = add("bump", _("invalidate a namespace at once (old rows are swept later)"), _bump)
-    bump.add_argument("namespace", metavar="NAMESPACE", help=NS_HELP)
+    bump.add_argument("namespace", type=_namespace_arg, metavar="NAMESPACE", help=NS_HELP)
     add("vacuum", _("sweep invalidated and long-expired rows and compact the file"), _vacuum)
     export = add(
         "export", _("write the cache to a portable JSON Lines file (.gz to compress)"), _export
@@ -99,14 +101,41 @@ def _run(handler: Callable[..., Awaitable[int]], args: argparse.Namespace) -> in
     return asyncio.run(main())
 
 
+def _namespace_arg(text: str) -> str:
+    """argparse type: a malformed namespace is a usage error, not a traceback from the DB."""
+    try:
+        return validate_namespace(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a namespace; use lower-case dotted words like deezer.track"
+        ) from None
+
+
 def _split_key(text: str) -> tuple[str, str]:
     ns, sep, key = text.partition(":")
-    if not sep or not ns or not key:
+    try:
+        validate_namespace(ns)
+    except ValueError:
+        sep = ""
+    if not sep or not key:
         raise InputError(
             f"{text!r} is not an entry name.",
             hint="Write NAMESPACE:KEY, e.g. deezer.track:3135556.",
         )
     return ns, key
+
+
+async def _check_known(store: CacheStore, ns: str | None) -> None:
+    """A typo (``deezr``) would list nothing, purge nothing or bump a namespace nobody reads."""
+    if ns is None:
+        return
+    known = set(DEFAULT_TTLS) | set(await store.stats())
+    if not any(is_within(name, ns) for name in known):
+        tops = ", ".join(sorted({name.split(".")[0] for name in known}))
+        raise InputError(
+            f"The cache has no namespace {ns!r}.",
+            hint=f"Namespaces start with {tops}; `djdesk cache stats` lists them all.",
+        )
 
 
 def _when(ts: float | None) -> str:
@@ -150,6 +179,7 @@ async def _stats(store: CacheStore, args: argparse.Namespace) -> int:
 
 
 async def _ls(store: CacheStore, args: argparse.Namespace) -> int:
+    await _check_known(store, args.namespace)
     q = queries.CacheQueries(store)
     filters = {"namespace": args.namespace, "search": args.search, "include_old": args.all_versions}
     rows = await q.page(
@@ -227,6 +257,7 @@ def _confirm_purge(args: argparse.Namespace) -> bool:
 
 
 async def _purge(store: CacheStore, args: argparse.Namespace) -> int:
+    await _check_known(store, args.namespace)
     removed = await store.purge(args.namespace)
     if args.json:
         print_json({"namespace": args.namespace, "deleted": removed})
@@ -236,6 +267,7 @@ async def _purge(store: CacheStore, args: argparse.Namespace) -> int:
 
 
 async def _bump(store: CacheStore, args: argparse.Namespace) -> int:
+    await _check_known(store, args.namespace)
     version = await store.bump(args.namespace)
     if args.json:
         print_json({"namespace": args.namespace, "version": version})
