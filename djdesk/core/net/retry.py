@@ -16,6 +16,11 @@ import httpx
 
 _SECONDS = re.compile(r"^\s*[0-9]+\s*$")
 
+#: The longest wait a ``Retry-After`` is read as. Anything longer (a hostile or broken server:
+#: ``"9" * 400``, a date in year 9999) would overflow the wall-clock "until" of the error; past
+#: ``TransportPolicy.max_retry_after`` the call fails fast anyway, so the exact figure is moot.
+MAX_RETRY_AFTER_S = 7 * 24 * 3600.0
+
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
@@ -57,11 +62,11 @@ def parse_retry_after(value: str | None, now_wall: float) -> float | None:
     if value is None:
         return None
     if _SECONDS.match(value):
-        return float(int(value))
+        return float(min(int(value), MAX_RETRY_AFTER_S))
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if when is None:
         return None
-    return max(0.0, when.timestamp() - now_wall)
+    return min(max(0.0, when.timestamp() - now_wall), MAX_RETRY_AFTER_S)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ import httpx
 
 from djdesk import __version__
 from djdesk.core.errors import BadResponseError, RateLimitedError
+from djdesk.core.net.retry import MAX_RETRY_AFTER_S
 
 #: MusicBrainz asks for "app/version ( contact )"; ReccoBeats' Cloudflare blocks default agents.
 USER_AGENT = f"DJDesk/{__version__} ( https://github.com/djdesk/djdesk )"
@@ -176,14 +178,20 @@ def try_json(response: httpx.Response) -> Any:
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
-    """``Retry-After`` in seconds (the only form Spotify and ReccoBeats use), else None."""
+    """``Retry-After`` in seconds (the only form Spotify and ReccoBeats use), else None.
+
+    ``nan`` is unreadable; a huge figure (``inf``, 400 digits) is capped (``MAX_RETRY_AFTER_S``).
+    """
     value = response.headers.get("retry-after")
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         return None
+    if math.isnan(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_S)
 
 
 def rate_limited(

@@ -57,3 +57,11 @@ def test_only_safe_methods_or_marked_posts_repeat() -> None:
     assert not is_idempotent(httpx.Request("POST", "https://x.test/"))
     marked = httpx.Request("POST", "https://x.test/", extensions={"djdesk.idempotent": True})
     assert is_idempotent(marked)
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "99999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_absurd_retry_after_is_capped(value: str) -> None:
+    """A broken server's figure must not overflow the wall-clock "until" of the error."""
+    from djdesk.core.net.retry import MAX_RETRY_AFTER_S
+
+    assert parse_retry_after(value, NOW) == MAX_RETRY_AFTER_S

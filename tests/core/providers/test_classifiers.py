@@ -98,3 +98,22 @@ def test_unread_streaming_body_is_left_to_default_rules() -> None:
 
     response = httpx.Response(200, content=stream())
     assert CLASSIFIERS["deezer"](response) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [("1e400", 604800.0), ("nan", None), ("-inf", 0.0), ("9" * 400, 604800.0)]
+)
+def test_unreadable_or_absurd_retry_after_gives_a_typed_error(
+    value: str, seconds: float | None
+) -> None:
+    """Retry-After ``1e400`` once escaped as OverflowError (datetime.fromtimestamp(inf))."""
+    from djdesk.core.errors import RateLimitedError
+    from djdesk.core.providers import reccobeats, spotify
+    from djdesk.core.providers.base import retry_after_seconds
+
+    response = httpx.Response(
+        429, headers={"Retry-After": value}, request=httpx.Request("GET", "http://x/v1/y")
+    )
+    assert retry_after_seconds(response) == seconds
+    for error_from in (spotify.error_from, reccobeats.error_from):
+        assert isinstance(error_from(response, 1_767_225_600.0), RateLimitedError)
