@@ -8,7 +8,8 @@ Spotify rewrites its messages and some bodies are plain text.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -46,7 +47,9 @@ from djdesk.core.providers.spotify_models import (
     parse_track,
     parse_user,
 )
-from djdesk.core.providers.types import TrackRecord
+from djdesk.core.providers.types import Page, TrackRecord
+
+T = TypeVar("T")
 
 ITEMS_LIMIT = 50
 #: When a 429 has no Retry-After, pause this long (observed values are 1-4 s).
@@ -174,6 +177,34 @@ class SpotifyClient:
             raise error
         return read_body(PROVIDER, response)
 
+    async def _follow(
+        self,
+        url: str,
+        params: dict[str, Any],
+        parse: Callable[[Any, int], Page[T]],
+        *,
+        playlist_items: bool = False,
+    ) -> list[T]:
+        """Every item from ``url`` on, following ``next`` (``parse`` gets the offset so far).
+
+        A ``next`` seen before is a bad response, not an endless loop.
+        """
+        items: list[T] = []
+        path: str | None = url
+        query: dict[str, Any] | None = params
+        seen: set[str] = set()
+        while path is not None:
+            page = parse(await self._get(path, query, playlist_items=playlist_items), len(items))
+            items.extend(page.items)
+            if not page.next or not page.items:
+                break
+            path = next_request_path(page.next, self._http, DEFAULT_ENDPOINTS[PROVIDER])
+            if path in seen:
+                raise BadResponseError(PROVIDER, "next")
+            seen.add(path)
+            query = None
+        return items
+
     async def _send(self, url: str, params: dict[str, Any] | None, token: str) -> httpx.Response:
         return await self._http.get(
             url, params=params, headers={"Authorization": f"Bearer {token}"}
@@ -203,26 +234,10 @@ class SpotifyClient:
 
     async def playlist_items(self, playlist_id: str) -> list[PlaylistItem]:
         """Every entry, 50 per page, following ``next``; 403 explains the 2026 ownership rule."""
-        entries: list[PlaylistItem] = []
-        url: str | None = f"/playlists/{playlist_id}/items"
-        params: dict[str, Any] | None = {
-            "limit": ITEMS_LIMIT,
-            "additional_types": "track,episode",
-        }
-        seen: set[str] = set()
-        while url is not None:
-            page = parse_entries_page(
-                await self._get(url, params, playlist_items=True), len(entries)
-            )
-            entries.extend(page.items)
-            if not page.next or not page.items:
-                break
-            url = next_request_path(page.next, self._http, DEFAULT_ENDPOINTS[PROVIDER])
-            if url in seen:
-                raise BadResponseError(PROVIDER, "next")
-            seen.add(url)
-            params = None
-        return entries
+        params = {"limit": ITEMS_LIMIT, "additional_types": "track,episode"}
+        return await self._follow(
+            f"/playlists/{playlist_id}/items", params, parse_entries_page, playlist_items=True
+        )
 
     async def album(self, album_id: str) -> SpotifyAlbum:
         return parse_album(await self._get(f"/albums/{album_id}"))
@@ -230,21 +245,11 @@ class SpotifyClient:
     async def album_tracks(self, album_id: str, album_name: str | None = None) -> list[TrackRecord]:
         """Every track of an album, 50 per page following ``next`` (an album imports like a
         playlist). Albums have no ownership rule; ISRCs need ``track()`` per track."""
-        tracks: list[TrackRecord] = []
-        url: str | None = f"/albums/{album_id}/tracks"
-        params: dict[str, Any] | None = {"limit": ITEMS_LIMIT}
-        seen: set[str] = set()
-        while url is not None:
-            page = parse_album_tracks_page(await self._get(url, params), album_name)
-            tracks.extend(page.items)
-            if not page.next or not page.items:
-                break
-            url = next_request_path(page.next, self._http, DEFAULT_ENDPOINTS[PROVIDER])
-            if url in seen:
-                raise BadResponseError(PROVIDER, "next")
-            seen.add(url)
-            params = None
-        return tracks
+        return await self._follow(
+            f"/albums/{album_id}/tracks",
+            {"limit": ITEMS_LIMIT},
+            lambda body, _offset: parse_album_tracks_page(body, album_name),
+        )
 
     async def track(self, track_id: str) -> TrackRecord:
         return parse_track(await self._get(f"/tracks/{track_id}"))

@@ -189,3 +189,27 @@ async def test_album_and_its_tracks_page_by_next(http, api_samples) -> None:
     assert [t.album for t in tracks] == ["All I Need", "All I Need"]
     assert route.calls[0].request.url.params["limit"] == "50"
     assert route.calls[1].request.url.params["offset"] == "1"
+
+
+@respx.mock
+@pytest.mark.parametrize("what", ["playlist_items", "album_tracks"])
+async def test_a_next_link_seen_before_is_a_bad_response_not_a_loop(
+    http, api_samples, what: str
+) -> None:
+    from djdesk.core.errors import BadResponseError
+
+    page = sample(api_samples, "get_playlist_items.owned.2026-03-transitional.json")
+    track = sample(api_samples, "track_object.2026-03.json")
+    simplified = {k: v for k, v in track.items() if k not in ("album", "external_ids")}
+    entry = dev_mode(page["items"][0])
+    path = f"/playlists/{PID}/items" if what == "playlist_items" else f"/albums/{PID}/tracks"
+    looping = {
+        **page,
+        "items": [entry if what == "playlist_items" else simplified],
+        "next": f"{API}{path}?offset=1&limit=1",
+    }
+    route = respx.get(f"{API}{path}").respond(json=looping)
+    with pytest.raises(BadResponseError) as err:
+        await getattr(SpotifyClient(http, Tokens()), what)(PID)
+    assert "next" in str(err.value)
+    assert route.call_count == 2  # the first page and its next; the repeated next is refused
