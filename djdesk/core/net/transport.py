@@ -135,7 +135,9 @@ class PolicyTransport(httpx.AsyncBaseTransport):
                         await response.aread()
                     finally:
                         await response.aclose()
-                except httpx.TransportError as exc:
+                except (httpx.TransportError, httpx.DecodingError) as exc:
+                    # DecodingError (a broken gzip/brotli body) is no TransportError, but it is
+                    # the same trouble: the answer did not arrive whole.
                     lane.breaker.on_failure(permit)
                     if not idempotent or retries + 1 >= policy.retry.attempts:
                         metrics.failures += 1

@@ -231,6 +231,23 @@ async def test_connection_errors_end_as_provider_down(
     await orch.aclose()
 
 
+async def test_a_body_that_cannot_be_decoded_is_retried_then_provider_down(
+    vclock: VirtualClock, recorder: Recorder, router: Any
+) -> None:
+    """A broken gzip body raises httpx.DecodingError, which is no TransportError."""
+    route = router.get(f"{DEEZER}/x").respond(
+        200, content=b"\x1f\x8b garbage", headers={"Content-Encoding": "gzip"}
+    )
+    orch = _orch(vclock, recorder)
+    client = orch.client("deezer", DEEZER)
+    with pytest.raises(ProviderDownError) as info:
+        await _run(vclock, client.get("/x"), 10.0)
+    assert "DecodingError" in info.value.message
+    assert route.call_count == 3
+    assert orch.snapshot()["deezer"].failures == 1
+    await orch.aclose()
+
+
 async def test_only_idempotent_requests_are_retried(
     vclock: VirtualClock, recorder: Recorder, router: Any
 ) -> None:
