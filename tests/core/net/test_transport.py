@@ -235,8 +235,12 @@ async def test_a_body_that_cannot_be_decoded_is_retried_then_provider_down(
     vclock: VirtualClock, recorder: Recorder, router: Any
 ) -> None:
     """A broken gzip body raises httpx.DecodingError, which is no TransportError."""
-    route = router.get(f"{DEEZER}/x").respond(
-        200, content=b"\x1f\x8b garbage", headers={"Content-Encoding": "gzip"}
+    route = router.get(f"{DEEZER}/x").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            headers={"Content-Encoding": "gzip"},
+            stream=httpx.ByteStream(b"\x1f\x8b garbage"),
+        )
     )
     orch = _orch(vclock, recorder)
     client = orch.client("deezer", DEEZER)
