@@ -151,8 +151,9 @@ def _parse_csv_path(text: str) -> SourceRef:
     if path.suffix.lower() != ".csv":
         raise _unsupported(f"{path.name!r} is not a CSV file.")
     if not path.is_file():
+        problem = "is a folder, not a file" if path.is_dir() else "does not exist"
         raise _unsupported(
-            f"The file {str(path)!r} does not exist.", hint="Check the path, or drop the file."
+            f"The file {str(path)!r} {problem}.", hint="Check the path, or drop the file."
         )
     return SourceRef(Service.CSV, RefKind.FILE, str(path.absolute()))
 
@@ -231,9 +232,15 @@ def parse_exportify_csv(text: str, *, source: str = "CSV") -> list[TrackRecord]:
         )
     records: list[TrackRecord] = []
     known = set(EXPORTIFY_REQUIRED) | set(EXPORTIFY_OPTIONAL)
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        records.append(_csv_record(row, line, source, known))
+    try:
+        for line, raw in enumerate(reader, start=2):
+            row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+            records.append(_csv_record(row, line, source, known))
+    except csv.Error as exc:  # a cell over the csv module's field limit, a NUL byte ...
+        raise InputError(
+            f"{source}, near line {reader.line_num + 1}: the CSV cannot be read ({exc}).",
+            hint="Export the playlist again with Exportify (exportify.net).",
+        ) from None
     return records
 
 
@@ -250,7 +257,7 @@ def _csv_record(row: dict[str, str], line: int, source: str, known: set[str]) ->
     if row.get("Duration (ms)"):
         try:
             duration = int(float(row["Duration (ms)"]))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", "nan", "inf"
             raise InputError(
                 f"{source}, line {line}: duration {row['Duration (ms)']!r} is not a number."
             ) from None

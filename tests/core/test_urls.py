@@ -71,6 +71,7 @@ BAD = [
         "This is a short share link; it has to be expanded over the network first.",
     ),
     ("/nonexistent/dir/list.csv", "The file '/nonexistent/dir/list.csv' does not exist."),
+    ("/tmp/", "'tmp' is not a CSV file."),
     ("/tmp/playlist.txt", "'playlist.txt' is not a CSV file."),
 ]
 
@@ -184,6 +185,14 @@ def test_exportify_csv_rows_become_track_records() -> None:
             "x.csv, line 2: duration 'long' is not a number.",
         ),
         ("Track URI,Track Name,Artist Name(s)\n,,B\n", "x.csv, line 2: the track has no name."),
+        (
+            "Track URI,Track Name,Artist Name(s),Duration (ms)\n,A,B,1e400\n",
+            "x.csv, line 2: duration '1e400' is not a number.",
+        ),
+        (
+            'Track URI,Track Name,Artist Name(s)\n,A,B\n,"' + "x" * 200_000 + '",B\n',
+            "x.csv, near line 3: the CSV cannot be read (field larger than field limit (131072)).",
+        ),
     ],
 )
 def test_bad_exportify_csv_is_explained(text: str, message: str) -> None:
@@ -199,3 +208,10 @@ def test_read_exportify_csv_from_file(tmp_path: Path) -> None:
     f.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(InputError, match="not a UTF-8 text file"):
         read_exportify_csv(f)
+
+
+def test_a_folder_named_like_a_csv_is_called_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "set.csv"
+    folder.mkdir()
+    with pytest.raises(UnsupportedLinkError, match="is a folder, not a file"):
+        parse_source(str(folder))
