@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -79,10 +80,10 @@ class Settings:
         for name, rate in self.rates.items():
             if name not in PROVIDERS:
                 _bad(f"rates.{name}", rate, f"a provider name: {', '.join(PROVIDERS)}")
-            if not isinstance(rate, int | float) or isinstance(rate, bool) or rate <= 0:
+            if not _finite_number(rate) or rate <= 0:
                 _bad(f"rates.{name}", rate, "a positive number of requests per second")
         for name, seconds in self.ttl.items():
-            if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+            if not _finite_number(seconds) or seconds < 0:
                 _bad(f"ttl.{name}", seconds, "a number of seconds >= 0")
         return self
 
@@ -102,6 +103,11 @@ class Settings:
 
 #: Fields that describe this process, never read from or written to the file.
 _PROCESS_ONLY = frozenset({"env_endpoints"})
+
+
+def _finite_number(value: object) -> bool:
+    """TOML has ``nan`` and ``inf``; neither is a rate or a lifetime (``nan <= 0`` is False)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _bad(key: str, value: object, expected: str) -> None:

@@ -35,6 +35,9 @@ def test_round_trip(tmp_path: Path) -> None:
         ('[endpoints]\ndeezer = "ftp://x"', ["endpoints.deezer", "ftp://x"]),
         ('[endpoints]\nnapster = "http://x"', ["endpoints.napster"]),
         ("[rates]\nlastfm = -1", ["rates.lastfm", "-1"]),
+        ("[rates]\nlastfm = nan", ["rates.lastfm", "nan"]),
+        ("[rates]\ndeezer = inf", ["rates.deezer", "inf"]),
+        ('[ttl]\n"deezer.track" = nan', ["ttl.deezer.track", "nan"]),
         ('[ttl]\n"deezer.track" = "soon"', ["ttl.deezer.track", "soon"]),
     ],
 )
