@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from djdesk.cli.main import main
 
@@ -54,3 +55,24 @@ def test_serve_prints_endpoints_then_stops_on_sigint() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_port_base_in_use_is_a_message_not_a_traceback(capsys) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        if port > 65530:  # never in Linux's ephemeral range, but a port-base needs six
+            pytest.skip("the free port is too high to be a port base")
+        assert main(["sandbox", "--port-base", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"ports {port}-{port + 5}" in err and "--port-base" in err
+
+
+def test_a_port_base_out_of_range_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exc:
+        main(["sandbox", "--port-base", "70000"])
+    assert exc.value.code == 2
+    assert "is not a port" in capsys.readouterr().err

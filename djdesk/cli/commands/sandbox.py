@@ -13,7 +13,10 @@ import signal
 import sys
 
 from djdesk.cli.render import print_json, print_table
+from djdesk.core.errors import InputError
 from djdesk.core.i18n import _
+
+PORT_MAX = 65535
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1, help=_("catalog and fault seed (default: 1)"))
     p.add_argument(
         "--port-base",
-        type=int,
+        type=_port_base,
         default=None,
         help=_("bind ports N..N+5 instead of free ephemeral ports"),
     )
@@ -55,6 +58,17 @@ def handle(args: argparse.Namespace) -> int:
     return asyncio.run(_serve(args.profile, args.seed, args.port_base))
 
 
+def _port_base(text: str) -> int:
+    """argparse type: six ports from N must exist (a bad N was an OverflowError traceback)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= PORT_MAX - 5:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port from 1 to {PORT_MAX - 5}")
+    return port
+
+
 def _as_dict(demo: object) -> dict[str, object]:
     fields = ("service", "id", "name", "size", "owned", "url")
     return {f: getattr(demo, f) for f in fields}
@@ -72,7 +86,15 @@ async def _serve(profile: str, seed: int, port_base: int | None) -> int:
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     sandbox = Sandbox(profile, seed, port_base=port_base)
     try:
-        endpoints = await sandbox.start()
+        try:
+            endpoints = await sandbox.start()
+        except OSError as exc:
+            where = "free ports" if port_base is None else f"ports {port_base}-{port_base + 5}"
+            raise InputError(
+                f"The sandbox cannot listen on 127.0.0.1 {where}: {exc.strerror or exc}.",
+                hint="Pick another --port-base (another sandbox may be running), or leave it "
+                "out to use free ports.",
+            ) from None
         sys.stdout.write(json.dumps(endpoints) + "\n")
         sys.stdout.flush()
         await stop.wait()
