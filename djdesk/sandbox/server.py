@@ -165,10 +165,10 @@ class Sandbox:
                     app, access_log=None, handle_signals=False, shutdown_timeout=0.5
                 )
                 await runner.setup()
+                self._runners.append(runner)  # before binding: a failed bind is cleaned up too
                 port = 0 if self.port_base is None else self.port_base + i
                 site = web.TCPSite(runner, "127.0.0.1", port, reuse_address=True, backlog=1024)
                 await site.start()
-                self._runners.append(runner)
                 bound = runner.addresses[0][1]
                 self.ctx.endpoints[provider] = f"http://127.0.0.1:{bound}{BASES[provider]}"
         except BaseException:

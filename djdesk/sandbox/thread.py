@@ -33,11 +33,16 @@ class SandboxThread:
     def start(self, timeout: float = 15.0) -> dict[str, str]:
         if self._thread is not None:
             return self.endpoints
+        self._ready.clear()
+        self._error = None
         self._thread = threading.Thread(target=self._run, name="djdesk-sandbox", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
+            self.stop()  # it must not come up later and serve unseen
             raise TimeoutError("the sandbox did not start in time")
         if self._error is not None:
+            self._thread.join(timeout)
+            self._thread = None  # a later start() tries again instead of returning nothing
             raise self._error
         return self.endpoints
 
