@@ -152,6 +152,10 @@ class CacheDatabase:
                         conn.execute("ROLLBACK")
                     except sqlite3.Error:
                         log.debug("rollback failed", exc_info=True)
+                # ``body`` may have changed the namespace map (a new id, a bumped version) that
+                # the rollback undid; SQLite would hand a rolled-back id to the next namespace,
+                # so entries of one would land in another. Re-read it on the next sync.
+                self._data_version = -1
                 raise
             self._pending_hits.clear()
             self._pending_counts.clear()

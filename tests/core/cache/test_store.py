@@ -330,3 +330,27 @@ async def test_hits_are_buffered_then_flushed_on_the_clock(db_path: Path, clock:
     finally:
         await app.aclose()
         await other.aclose()
+
+
+async def test_a_rolled_back_write_leaves_no_phantom_namespace(store: CacheStore) -> None:
+    """The namespace map is memory over SQLite: a rollback must not leave an id SQLite reuses."""
+    db = store.database
+
+    def failing_write() -> None:
+        def body(conn: object) -> None:
+            db._ensure_ns(conn, "deezer.track")  # type: ignore[arg-type]
+            raise OSError("disk full, say")
+
+        db.write(body)
+
+    with pytest.raises(OSError):
+        await store.run(failing_write)
+    await store.set("deezer.album", "1", {"album": True})
+    await store.set("deezer.track", "1", {"track": True})
+    store.database.l1.clear()
+    album = await store.get("deezer.album", "1")
+    track = await store.get("deezer.track", "1")
+    assert album is not None and album.value == {"album": True}
+    assert track is not None and track.value == {"track": True}
+    stats = await store.stats()
+    assert stats["deezer.album"].entries == 1 and stats["deezer.track"].entries == 1
