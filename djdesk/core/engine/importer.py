@@ -93,6 +93,17 @@ class Importer:
         if truncated:
             log.warning("%s has %d entries; importing the first %d", text, len(entries), MAX_TRACKS)
             entries = entries[:MAX_TRACKS]
+        existing = await self._library.find_playlist(playlist.service, playlist.service_id)
+        if (
+            existing is not None
+            and playlist.snapshot_id
+            and existing.snapshot_id == playlist.snapshot_id
+            and existing.entries == len(entries)
+        ):
+            # Same snapshot (Spotify snapshot_id, Deezer checksum, CSV digest): the entries
+            # in the library are these already; rewriting 10,000 rows would change nothing.
+            track_ids = await self._library.playlist_track_ids(existing.id)
+            return Imported(existing.id, existing.name, ref, tuple(track_ids), 0, truncated)
         result: ImportResult = await self._library.import_playlist(playlist, entries)
         return Imported(
             playlist_id=result.playlist_id,
@@ -269,6 +280,7 @@ class Importer:
             service="csv",
             service_id=digest,
             name=path.stem,
+            snapshot_id=digest,
             url=str(path),
             track_count=len(entries),
         )
