@@ -211,13 +211,19 @@ class Run:
             async def rb() -> StepOutcome:
                 if "reccobeats" in deferred:
                     return StepOutcome("reccobeats", deferred=True)
-                w = work
-                if not w.ids.get("spotify") and not w.ids.get("isrc"):
-                    found = await dz_task
-                    if found.ids.get("isrc"):
-                        w = replace(work, ids={**work.ids, "isrc": found.ids["isrc"]})
-                await self.control.gate()
-                return await guarded("reccobeats", lambda: reccobeats_step(src, w, held=held))
+                handed = False  # once the step runs, it releases the batcher hold itself
+                try:
+                    w = work
+                    if not w.ids.get("spotify") and not w.ids.get("isrc"):
+                        found = await dz_task
+                        if found.ids.get("isrc"):
+                            w = replace(work, ids={**work.ids, "isrc": found.ids["isrc"]})
+                    await self.control.gate()
+                    handed = True
+                    return await guarded("reccobeats", lambda: reccobeats_step(src, w, held=held))
+                finally:
+                    if held and not handed:
+                        src.features.release()
 
             async def lf() -> StepOutcome:
                 if "lastfm" in deferred:
