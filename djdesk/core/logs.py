@@ -103,8 +103,14 @@ REDACTOR = SecretRedactor()
 
 
 def register_secret(value: str) -> None:
-    """Mask ``value`` in every log record from now on (process-wide)."""
+    """Mask ``value`` in every log record from now on (process-wide).
+
+    This also installs the scrubbing record factory, so the promise holds even in a process
+    that never called ``setup_logging`` (a front end on ``logging.basicConfig``, where httpx
+    logs every request URL, Last.fm's ``api_key`` included, at INFO).
+    """
     REDACTOR.register(value)
+    _install_record_factory()
 
 
 def redact(text: str) -> str:
@@ -120,6 +126,9 @@ def attach_redactor(handler: logging.Handler) -> logging.Handler:
 
 
 _base_factory: Callable[..., logging.LogRecord] | None = None
+#: True when ``setup_logging`` installed the factory (``teardown_logging`` then removes it); a
+#: factory installed by ``register_secret`` stays for the life of the process.
+_factory_from_setup = False
 
 
 def _redacting_factory(*args: object, **kwargs: object) -> logging.LogRecord:
@@ -129,17 +138,23 @@ def _redacting_factory(*args: object, **kwargs: object) -> logging.LogRecord:
     return record
 
 
-def _install_record_factory() -> None:
+def _install_record_factory() -> bool:
     """Scrub each record as it is created, so even handlers DJDesk did not add (pytest's
-    caplog, a third-party one) never see a raw secret, whatever their order on the logger."""
+    caplog, a third-party one) never see a raw secret, whatever their order on the logger.
+    Returns True when this call installed it."""
     global _base_factory
     if _base_factory is None:
         _base_factory = logging.getLogRecordFactory()
         logging.setLogRecordFactory(_redacting_factory)
+        return True
+    return False
 
 
 def _remove_record_factory() -> None:
-    global _base_factory
+    global _base_factory, _factory_from_setup
+    if not _factory_from_setup:
+        return
+    _factory_from_setup = False
     if _base_factory is not None and logging.getLogRecordFactory() is _redacting_factory:
         logging.setLogRecordFactory(_base_factory)
     _base_factory = None
@@ -158,6 +173,7 @@ def setup_logging(paths: Paths, *, verbose: int = 0, stream: TextIO | None = Non
     Safe to call again (handlers from an earlier call are replaced, not stacked).
     ``verbose``: 0 warnings on stderr, 1 info, 2+ debug; 3+ also lets httpx/httpcore speak.
     """
+    global _factory_from_setup
     teardown_logging()
     paths.log_dir.mkdir(parents=True, exist_ok=True)
     stderr_level, file_level = _levels(verbose)
@@ -183,7 +199,7 @@ def setup_logging(paths: Paths, *, verbose: int = 0, stream: TextIO | None = Non
         root.addHandler(handler)
     if REDACTOR not in root.filters:
         root.addFilter(REDACTOR)
-    _install_record_factory()
+    _factory_from_setup = _install_record_factory() or _factory_from_setup
     root.setLevel(min(stderr_level, file_level))
     noisy_level = logging.NOTSET if verbose >= 3 else logging.WARNING
     for name in ("httpx", "httpcore", "hpack", "asyncio"):

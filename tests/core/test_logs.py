@@ -149,3 +149,31 @@ def test_setup_twice_does_not_duplicate_and_teardown_restores(paths: Paths) -> N
     assert stream.getvalue().count("once") == 1
     logs.teardown_logging()
     assert root.handlers == before and logging.getLogRecordFactory() is factory
+
+
+def test_a_registered_secret_is_masked_without_setup_logging(paths: Paths) -> None:
+    """A front end on plain ``logging.basicConfig`` (httpx logs request URLs at INFO)."""
+    key = "0123456789abcdef0123456789abcdef"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    httpx_log = logging.getLogger("httpx")
+    old_level = httpx_log.level
+    httpx_log.addHandler(handler)
+    httpx_log.setLevel(logging.INFO)
+    try:
+        logs.register_secret(key)
+        httpx_log.info('HTTP Request: GET %s "HTTP/1.1 200 OK"', f"https://x/2.0/?a=1&k={key}")
+    finally:
+        httpx_log.removeHandler(handler)
+        httpx_log.setLevel(old_level)
+    assert key not in stream.getvalue() and "k=***" in stream.getvalue()
+
+
+def test_teardown_keeps_the_factory_a_registered_secret_needs(paths: Paths) -> None:
+    logs.register_secret("0123456789abcdef0123456789abcdef")
+    logs.setup_logging(paths, stream=io.StringIO())
+    logs.teardown_logging()
+    record = logging.getLogRecordFactory()(
+        "x", logging.INFO, __file__, 1, "key 0123456789abcdef0123456789abcdef", None, None
+    )
+    assert record.getMessage() == f"key {MASK}"
