@@ -60,6 +60,15 @@ def run(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except OSError as exc:
+        # The file system said no (an unwritable DJDESK_HOME, a full disk): say where, not how.
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or type(exc).__name__}{where}.", file=sys.stderr)
+        print(
+            "hint: Check that DJDesk may write there (`djdesk paths` shows its folders).",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -175,25 +175,32 @@ def setup_logging(paths: Paths, *, verbose: int = 0, stream: TextIO | None = Non
     """
     global _factory_from_setup
     teardown_logging()
-    paths.log_dir.mkdir(parents=True, exist_ok=True)
     stderr_level, file_level = _levels(verbose)
-
-    file_handler = logging.handlers.RotatingFileHandler(
-        paths.log_file,
-        maxBytes=LOG_FILE_MAX_BYTES,
-        backupCount=LOG_FILE_BACKUPS,
-        encoding="utf-8",
-        delay=True,
-    )
-    file_handler.setLevel(file_level)
-    file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handlers: list[logging.Handler] = []
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # an unwritable DJDESK_HOME must not stop `djdesk paths` from saying so
+        no_file = f"{paths.log_dir}: {exc.strerror or type(exc).__name__}"
+    else:
+        no_file = ""
+        file_handler = logging.handlers.RotatingFileHandler(
+            paths.log_file,
+            maxBytes=LOG_FILE_MAX_BYTES,
+            backupCount=LOG_FILE_BACKUPS,
+            encoding="utf-8",
+            delay=True,
+        )
+        file_handler.setLevel(file_level)
+        file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handlers.append(file_handler)
 
     stream_handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     stream_handler.setLevel(stderr_level)
     stream_handler.setFormatter(logging.Formatter(STDERR_FORMAT))
 
+    handlers.append(stream_handler)
     root = logging.getLogger()
-    for handler in (file_handler, stream_handler):
+    for handler in handlers:
         handler._djdesk_handler = True  # type: ignore[attr-defined]
         attach_redactor(handler)
         root.addHandler(handler)
@@ -205,6 +212,8 @@ def setup_logging(paths: Paths, *, verbose: int = 0, stream: TextIO | None = Non
     for name in ("httpx", "httpcore", "hpack", "asyncio"):
         logging.getLogger(name).setLevel(noisy_level)
     logging.captureWarnings(True)
+    if no_file:
+        logging.getLogger(__name__).warning("no log file (%s); logging to stderr only", no_file)
 
 
 def djdesk_handlers() -> Iterable[logging.Handler]:
