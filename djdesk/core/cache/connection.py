@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from djdesk.core.cache import schema
 from djdesk.core.errors import CacheCorruptError, DiskFullError, StorageError
@@ -105,11 +106,7 @@ def probe(path: Path) -> None:
         in_wal = wal.exists() and wal.stat().st_size > 0
         on_disk = path.stat().st_size
     except sqlite3.DatabaseError as exc:
-        if is_corruption(exc):
-            raise Corrupt(str(exc)) from exc
-        if is_busy(exc):
-            raise
-        raise translate(exc, path) from exc
+        _raise_classified(exc, path)
     finally:
         conn.close()
     schema.check_not_newer(version, path)
@@ -177,6 +174,15 @@ def _retry_busy(path: Path, op: Callable[[], sqlite3.Connection]) -> sqlite3.Con
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _raise_classified(exc: sqlite3.DatabaseError, path: Path) -> NoReturn:
+    """Corruption -> ``Corrupt`` (recover), busy -> as is (the caller retries), else typed."""
+    if is_corruption(exc):
+        raise Corrupt(str(exc)) from exc
+    if is_busy(exc):
+        raise exc
+    raise translate(exc, path) from exc
+
+
 def _open_checked(path: Path, check: bool | None) -> sqlite3.Connection:
     exists = path.exists() and path.stat().st_size > 0
     if exists:
@@ -184,11 +190,7 @@ def _open_checked(path: Path, check: bool | None) -> sqlite3.Connection:
     try:
         conn = connect(path)
     except sqlite3.DatabaseError as exc:
-        if is_corruption(exc):
-            raise Corrupt(str(exc)) from exc
-        if is_busy(exc):
-            raise
-        raise translate(exc, path) from exc
+        _raise_classified(exc, path)
     try:
         schema.migrate(conn, path)
         if exists and (check or (check is None and path.stat().st_size <= QUICK_CHECK_MAX_BYTES)):
@@ -198,11 +200,7 @@ def _open_checked(path: Path, check: bool | None) -> sqlite3.Connection:
         raise
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if is_corruption(exc):
-            raise Corrupt(str(exc)) from exc
-        if is_busy(exc):
-            raise
-        raise translate(exc, path) from exc
+        _raise_classified(exc, path)
     except BaseException:
         conn.close()
         raise
