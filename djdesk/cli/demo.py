@@ -36,9 +36,8 @@ class DemoSession:
     sandbox: object | None = None
 
     def settings(self, base: Settings) -> Settings:
-        return dataclasses.replace(
-            base, endpoints={**base.endpoints, **self.endpoints}, demo=True
-        ).validate()
+        # Process-only endpoints: a later settings save never writes the sandbox's ports.
+        return dataclasses.replace(base.with_process_endpoints(self.endpoints), demo=True)
 
     async def login(self) -> None:
         """Log the demo user in to the simulated Spotify and set the demo Last.fm key."""

@@ -59,10 +59,11 @@ class Settings:
     rates: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATES))
     #: Cache TTL overrides in seconds, by cache namespace (see ``core.cache.policy``).
     ttl: dict[str, float] = field(default_factory=dict)
-    #: What ``DJDESK_ENDPOINTS`` changed in this process: provider -> (file value, env value).
+    #: Endpoints set for this process only (``DJDESK_ENDPOINTS``, a demo sandbox):
+    #: provider -> (the value they replaced, the process value).
     #: Never written: ``save`` puts the file value back, so a sandbox's ephemeral port can not
     #: leak into settings.toml and outlive the process that set it.
-    env_endpoints: dict[str, tuple[str, str]] = field(
+    process_endpoints: dict[str, tuple[str, str]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -87,22 +88,37 @@ class Settings:
                 _bad(f"ttl.{name}", seconds, "a number of seconds >= 0")
         return self
 
-    def to_toml(self) -> str:
-        """The file form: endpoints still set by ``DJDESK_ENDPOINTS`` get their file value back.
+    def with_process_endpoints(self, endpoints: Mapping[str, str]) -> Settings:
+        """Use ``endpoints`` in this process only (``DJDESK_ENDPOINTS``, a demo sandbox's
+        ephemeral ports): ``save`` writes the values they replaced, never these."""
+        merged = replace(self, endpoints={**self.endpoints, **endpoints}).validate()
+        shadowed = {
+            name: (
+                self.process_endpoints[name][0]
+                if name in self.process_endpoints
+                else self.endpoints.get(name, DEFAULT_ENDPOINTS[name]),
+                url,
+            )
+            for name, url in endpoints.items()
+        }
+        return replace(merged, process_endpoints={**self.process_endpoints, **shadowed})
 
-        An endpoint the user changed after the override (the value differs from the env one) is
+    def to_toml(self) -> str:
+        """The file form: endpoints still set for this process get the value they replaced back.
+
+        An endpoint the user changed after the override (it differs from the process value) is
         the user's choice and is written.
         """
         data = asdict(self)
-        del data["env_endpoints"]
-        for name, (file_value, env_value) in self.env_endpoints.items():
-            if data["endpoints"].get(name) == env_value:
+        del data["process_endpoints"]
+        for name, (file_value, process_value) in self.process_endpoints.items():
+            if data["endpoints"].get(name) == process_value:
                 data["endpoints"][name] = file_value
         return tomli_w.dumps(data)
 
 
 #: Fields that describe this process, never read from or written to the file.
-_PROCESS_ONLY = frozenset({"env_endpoints"})
+_PROCESS_ONLY = frozenset({"process_endpoints"})
 
 
 def _finite_number(value: object) -> bool:
@@ -200,12 +216,7 @@ def apply_environment(settings: Settings, environ: Mapping[str, str]) -> Setting
             "DJDESK_ENDPOINTS must be a JSON object mapping provider names to base URLs.",
             hint='For example {"deezer": "http://127.0.0.1:8001"}.',
         )
-    merged = replace(settings, endpoints={**settings.endpoints, **endpoints}).validate()
-    shadowed = {
-        name: (settings.endpoints.get(name, DEFAULT_ENDPOINTS[name]), url)
-        for name, url in endpoints.items()
-    }
-    return replace(merged, env_endpoints={**settings.env_endpoints, **shadowed})
+    return settings.with_process_endpoints(endpoints)
 
 
 def save(settings: Settings, path: Path) -> None:

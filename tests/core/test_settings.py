@@ -87,7 +87,7 @@ def test_bad_endpoints_env_says_what_to_do(tmp_path: Path, value: str) -> None:
     assert "DJDESK_ENDPOINTS" in str(err.value) or "endpoints.deezer" in str(err.value)
 
 
-def test_save_never_persists_env_endpoints(tmp_path: Path) -> None:
+def test_save_never_persists_process_endpoints(tmp_path: Path) -> None:
     """DJDESK_ENDPOINTS is per process: saving (say, a key notation change) keeps the file's URL."""
     path = tmp_path / "settings.toml"
     path.write_text('[endpoints]\nlastfm = "https://mirror.example/2.0"\n')
@@ -101,7 +101,7 @@ def test_save_never_persists_env_endpoints(tmp_path: Path) -> None:
     s.save(replace(loaded, key_notation="open_key"), path)
     text = path.read_text()
     assert "127.0.0.1" not in text
-    assert "env_endpoints" not in text
+    assert "process_endpoints" not in text
     again = s.load(path, environ={})
     assert again.key_notation == "open_key"
     assert again.endpoints["deezer"] == DEFAULT_ENDPOINTS["deezer"]
@@ -117,7 +117,18 @@ def test_endpoint_changed_after_env_override_is_saved(tmp_path: Path) -> None:
     assert s.load(path, environ={}).endpoints["deezer"] == "https://dz.example"
 
 
-def test_env_endpoints_in_the_file_are_ignored(tmp_path: Path) -> None:
+def test_process_endpoints_in_the_file_are_ignored(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
-    path.write_text('[env_endpoints]\ndeezer = ["a", "b"]\n')
-    assert s.load(path, environ={}).env_endpoints == {}
+    path.write_text('[process_endpoints]\ndeezer = ["a", "b"]\n')
+    assert s.load(path, environ={}).process_endpoints == {}
+
+
+def test_process_endpoints_applied_twice_still_save_the_file_value(tmp_path: Path) -> None:
+    """A demo sandbox on top of DJDESK_ENDPOINTS: neither port reaches the file."""
+    path = tmp_path / "settings.toml"
+    env = {"DJDESK_ENDPOINTS": json.dumps({"deezer": "http://127.0.0.1:9000"})}
+    loaded = s.load(path, environ=env).with_process_endpoints({"deezer": "http://127.0.0.1:9100"})
+    assert loaded.endpoints["deezer"] == "http://127.0.0.1:9100"
+    s.save(loaded, path)
+    assert "127.0.0.1" not in path.read_text()
+    assert s.load(path, environ={}).endpoints["deezer"] == DEFAULT_ENDPOINTS["deezer"]
