@@ -78,6 +78,8 @@ class Importer:
             playlist, entries = self._csv(text)
         elif ref.service == Service.SPOTIFY and ref.kind == RefKind.PLAYLIST:
             playlist, entries = await self._spotify_playlist(ref.id, text)
+        elif ref.service == Service.SPOTIFY and ref.kind == RefKind.ALBUM:
+            playlist, entries = await self._spotify_album(ref.id, text)
         elif ref.service == Service.SPOTIFY and ref.kind == RefKind.TRACK:
             playlist, entries = await self._spotify_track(ref.id, text)
         elif ref.service == Service.DEEZER and ref.kind in (RefKind.PLAYLIST, RefKind.ALBUM):
@@ -170,6 +172,44 @@ class Importer:
             owned=True,  # the items were readable, so (2026 rules) the user owns or collaborates
             snapshot_id=meta.get("snapshot_id"),
             url=f"https://open.spotify.com/playlist/{playlist_id}",
+            track_count=len(entries),
+        )
+        return playlist, entries
+
+    async def _spotify_album(
+        self, album_id: str, text: str
+    ) -> tuple[PlaylistInput, list[EntryInput]]:
+        """An album imports like a playlist (no ownership rule); its tracks carry no ISRC, so
+        the waterfall finds them on Deezer by search and matching."""
+        spotify = self._clients.spotify
+
+        async def fetch() -> Any:
+            album = await spotify.album(album_id)
+            tracks = await spotify.album_tracks(album_id, album.name)
+            return {"meta": as_json(album), "tracks": as_json(tracks)}
+
+        data = await self._fetcher.get(ck.SPOTIFY_ITEMS, f"album:{album_id}", fetch)
+        if data is None:
+            raise NotFoundError("spotify", f"Spotify has no album {album_id}.")
+        meta = data["meta"]
+        entries = []
+        for position, raw in enumerate(data["tracks"]):
+            record = _record(raw)
+            source: dict[str, Any] = {"input": text, "position": position}
+            if record.id:
+                source["uri"] = f"spotify:track:{record.id}"
+                source["url"] = record.url
+            entries.append(
+                EntryInput(
+                    track=_track_input(record), source=source, unavailable=not record.available
+                )
+            )
+        playlist = PlaylistInput(
+            service="spotify",
+            service_id=f"album:{album_id}",
+            name=str(meta.get("name") or ""),
+            owner=", ".join(meta.get("artists") or ()) or None,
+            url=f"https://open.spotify.com/album/{album_id}",
             track_count=len(entries),
         )
         return playlist, entries
