@@ -110,9 +110,11 @@ def _scenario(url: str, *, enrich: bool, heartbeat: bool) -> dict[str, Any]:
 
     app = make_application(["djdesk"])
     lags: list[float] = []
+    stalls: list[tuple[float, int]] = []  # (seconds into the run, lag ms) of ticks > 50 ms late
     sandbox = ProcessSandbox()
     sandbox.start()
     out: dict[str, Any] = {}
+    marks: dict[str, float] = {}
 
     async def run() -> None:
         opened = open_services(
@@ -127,7 +129,10 @@ def _scenario(url: str, *, enrich: bool, heartbeat: bool) -> dict[str, Any]:
 
         def tick() -> None:
             now = time.perf_counter()
-            lags.append(max(0.0, (now - last[0] - interval) * 1000))
+            lag = max(0.0, (now - last[0] - interval) * 1000)
+            lags.append(lag)
+            if lag > 50:
+                stalls.append((round(now - t0, 2), round(lag)))
             last[0] = now
 
         timer = QTimer()
@@ -139,13 +144,16 @@ def _scenario(url: str, *, enrich: bool, heartbeat: bool) -> dict[str, Any]:
         )
         t0 = time.perf_counter()
         if heartbeat:
+            last[0] = t0
             timer.start()
         control = opened.services.control
         pid = await control.import_link(url)
+        marks["imported"] = round(time.perf_counter() - t0, 2)
         await window.playlists.refresh_playlists(select=pid)
         model = window.playlists.track_model
         while model.playlist_id != pid:  # noqa: ASYNC110  (the panel loads it as a task)
             await asyncio.sleep(0.05)
+        marks["shown"] = round(time.perf_counter() - t0, 2)
         if enrich:
             window.playlists.reenrich_current()
             await asyncio.wait_for(finished.wait(), 900)
@@ -169,6 +177,8 @@ def _scenario(url: str, *, enrich: bool, heartbeat: bool) -> dict[str, Any]:
     finally:
         sandbox.stop()
     out["lags"] = lags
+    out["stalls"] = stalls
+    out["marks"] = marks
     return out
 
 
@@ -239,6 +249,8 @@ def main() -> None:
             "enrich_wall_s": round(lag["wall_s"], 1),
             "heartbeat_ticks": len(lags),
             "bridge_flushes": lag["flushes"],
+            "stalls_over_50ms": lag["stalls"][:10],
+            "phase_marks_s": lag["marks"],
             "rows_10k": rss["rows"],
             "import_10k_s": round(rss["s"], 1),
         },

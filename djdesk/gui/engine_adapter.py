@@ -26,7 +26,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from djdesk.core.engine.enricher import EnrichOptions
 from djdesk.core.errors import DJDeskError, StorageError, UnsupportedLinkError
 from djdesk.core.events import (
     BreakerChanged,
@@ -339,6 +338,8 @@ class EngineServices:
             if summary is None or not summary.url:
                 raise UnsupportedLinkError(_("This playlist has no link to enrich it from."))
             source = summary.url
+        from djdesk.core.engine.enricher import EnrichOptions  # heavy: after the window shows
+
         job_id = uuid.uuid4().hex[:12]
         self._job_pid[job_id] = playlist_id
         await rt.engine.enrich(source, EnrichOptions(), job_id=job_id)

@@ -8,11 +8,13 @@ Beware: the key is stored as a dict of notations; the table wants Camelot and co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from djdesk.core.library import PlaylistSummary
-from djdesk.core.library import TrackRow as LibraryRow
 from djdesk.gui.services import Candidate, FieldValue, PlaylistInfo, SimilarTrack, TrackRow
+
+if TYPE_CHECKING:
+    from djdesk.core.library import PlaylistSummary
+    from djdesk.core.library import TrackRow as LibraryRow
 
 #: Kinds that are not measurements: shown muted and italic, never passed off as measured.
 ESTIMATED_KINDS = frozenset({"estimated", "default"})

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import importlib
 import logging
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -111,9 +112,8 @@ class Opened:
             settings = self.settings
             if self.demo:
                 if self.sandbox is None:
-                    from djdesk.sandbox import SandboxThread
-
-                    self.sandbox = SandboxThread(self.profile, DEMO_SEED)
+                    sandbox_mod = await asyncio.to_thread(importlib.import_module, "djdesk.sandbox")
+                    self.sandbox = sandbox_mod.SandboxThread(self.profile, DEMO_SEED)
                     self._own_sandbox = True
                 endpoints = await asyncio.to_thread(self.sandbox.start)
                 settings = dataclasses.replace(
@@ -122,7 +122,10 @@ class Opened:
                 accounts = self.services.accounts
                 if isinstance(accounts, DemoAccounts):
                     accounts.endpoints = endpoints
-            from djdesk.core.runtime import Runtime
+            # The core is imported here, after the window shows, in a worker thread: its
+            # ~0.4 s of imports would otherwise hold the window back or freeze it.
+            runtime_mod = await asyncio.to_thread(importlib.import_module, "djdesk.core.runtime")
+            Runtime = runtime_mod.Runtime
 
             self.runtime = await self._stack.enter_async_context(
                 Runtime.open(paths=self.paths, settings=settings, secrets=self.secrets)

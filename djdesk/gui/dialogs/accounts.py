@@ -12,11 +12,18 @@ from collections.abc import Callable
 
 from djdesk.core.errors import InvalidKeyError
 from djdesk.core.i18n import _
-from djdesk.core.providers.lastfm import KEY_NAME as LASTFM_KEY
-from djdesk.core.providers.spotify_auth import TOKEN_NAME, TokenSet
 from djdesk.core.secrets import SecretStore
 
 _LASTFM_KEY_SHAPE = re.compile(r"^[0-9a-fA-F]{32}$")
+
+
+def _names() -> tuple[str, str]:
+    """(Spotify token name, Last.fm key name), imported on use: the providers package is
+    heavy and the window must show before it is needed (``start_to_window_s``)."""
+    from djdesk.core.providers.lastfm import KEY_NAME
+    from djdesk.core.providers.spotify_auth import TOKEN_NAME
+
+    return TOKEN_NAME, KEY_NAME
 
 
 class KeyringAccounts:
@@ -27,9 +34,11 @@ class KeyringAccounts:
         self._on_url = on_url
 
     def spotify_status(self) -> str:
-        raw = self._store.get(TOKEN_NAME) if self._store.available else None
+        raw = self._store.get(_names()[0]) if self._store.available else None
         if not raw:
             return _("Not logged in")
+        from djdesk.core.providers.spotify_auth import TokenSet
+
         tokens = TokenSet.from_json(raw)
         return _("Logged in (scope: {scope})").format(scope=tokens.scope or "-")
 
@@ -41,10 +50,10 @@ class KeyringAccounts:
             await rt.clients.spotify_auth.login(on_url=self._on_url)
 
     def spotify_logout(self) -> None:
-        self._store.delete(TOKEN_NAME)
+        self._store.delete(_names()[0])
 
     def lastfm_key_set(self) -> bool:
-        return self._store.available and self._store.has(LASTFM_KEY)
+        return self._store.available and self._store.has(_names()[1])
 
     async def set_lastfm_key(self, key: str) -> None:
         key = key.strip()
@@ -56,7 +65,7 @@ class KeyringAccounts:
                     "https://www.last.fm/api/accounts."
                 ),
             )
-        await self._store.aset(LASTFM_KEY, key)
+        await self._store.aset(_names()[1], key)
 
     def clear_lastfm_key(self) -> None:
-        self._store.delete(LASTFM_KEY)
+        self._store.delete(_names()[1])
