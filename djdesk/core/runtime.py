@@ -10,6 +10,7 @@ reverse order, each in its own ``finally`` so one failure never leaks the rest.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -51,6 +52,8 @@ KNOWN_WINDOWS: dict[str, tuple[int, float]] = {
 }
 
 
+log = logging.getLogger(__name__)
+
 #: Answers this slow are common enough (tails of seconds) to size the slots for them.
 SLOW_ANSWER_S = 2.0
 
@@ -59,9 +62,11 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
     """One policy per provider: the net defaults, the user's rate, the provider's classifier.
 
     A token bucket lets ``burst + rate * W`` requests into any window W, so where a provider's
-    window is known the rate is capped at ``R / W`` and the burst sized so that sum stays under
+    window is known and the rate is within ``R / W`` the burst is sized so that sum stays under
     R (one request of margin): one tripped limit costs far more (a pause, then the adaptive
-    rate's slow climb back) than the burst ever saves.
+    rate's slow climb back) than the burst ever saves. A rate set above ``R / W`` is honoured:
+    only a user pointing at a mirror, a raised quota or the fast sandbox sets one, and capping
+    it silently made ``[rates]`` a setting that did nothing.
     """
     policies: dict[str, ProviderPolicy] = {}
     for name in PROVIDERS:
@@ -69,10 +74,13 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
         rate = float(settings.rates.get(name, base.rate))
         burst = max(1, min(base.burst, int(rate)))
         window = KNOWN_WINDOWS.get(name)
-        if window is not None:
+        if window is not None and rate <= window[0] / window[1]:
             requests, seconds = window
-            rate = min(rate, requests / seconds)
             burst = max(1, min(burst, int(requests - rate * seconds) - 1))
+        elif window is not None:
+            # Above the published window on purpose (a mirror, a raised quota, the fast
+            # sandbox): the user's number wins; the adaptive rate still backs off on a 429.
+            log.info("rate for %s (%.1f/s) is above its published limit", name, rate)
         # Enough slots that slow answers never hold sends back: tokens are taken before slots,
         # so requests queued behind a full set of slots would go out together, as a burst.
         concurrency = max(base.concurrency, math.ceil(rate * SLOW_ANSWER_S))

@@ -22,7 +22,7 @@ from djdesk.sandbox import SandboxThread, demo_login
 from djdesk.sandbox.catalog import Catalog, Track
 
 #: The fast profile has no limits: let the orchestrator go as fast as the loop can.
-FAST_RATES = dict.fromkeys(PROVIDERS, 2000.0)
+FAST_RATES = dict.fromkeys(PROVIDERS, 200.0)
 
 
 def settings_for(endpoints: dict[str, str], rates: dict[str, float] | None = None) -> Settings:
