@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from djdesk.sandbox.catalog import DEMO_SIZES, LOCAL_ITEM, NULL_ITEM, Catalog
+from djdesk.sandbox.catalog import CRATE_COVERED, DEMO_SIZES, LOCAL_ITEM, NULL_ITEM, Catalog
 
 
 def test_same_seed_same_catalog_other_seed_differs(catalog: Catalog) -> None:
@@ -62,3 +62,27 @@ def test_demo_playlists_cover_both_services_and_modes(catalog: Catalog) -> None:
     assert any(d.service == "spotify" and not d.owned for d in demos)
     big = next(p for p in catalog.spotify_playlists.values() if len(p.entries) == 10_000)
     assert NULL_ITEM in big.entries and LOCAL_ITEM in big.entries
+
+
+def test_demo_crates_are_mostly_covered_tracks_but_keep_the_traps(catalog: Catalog) -> None:
+    """Owned crates are popular tracks (ReccoBeats knows ~95 %); the catalog keeps ~60 %."""
+    everything = sum(t.rb_uuid is not None for t in catalog.tracks) / len(catalog.tracks)
+    assert 0.55 < everything < 0.65
+    crates = [p.entries for p in catalog.spotify_playlists.values() if p.owned]
+    crates += [p.entries for p in catalog.deezer_playlists.values()]
+    for entries in crates:
+        tracks = [catalog.tracks[k] for k in entries if k >= 0]
+        if len(entries) == 10_000:
+            continue  # more than the covered tracks there are
+        covered = sum(t.rb_uuid is not None for t in tracks) / len(tracks)
+        assert CRATE_COVERED - 0.03 <= covered < 1.0 or len(tracks) < 100, covered
+        if len(tracks) >= 200:
+            assert sum(t.deezer_bpm == 0 for t in tracks) / len(tracks) > 0.35
+            assert any(t.rb_tempo != t.tempo for t in tracks if t.rb_uuid)
+            assert any((t.rb_key, t.rb_mode) != (t.key_pc, t.mode) for t in tracks if t.rb_uuid)
+            assert any(t.spotify_isrc_missing for t in tracks)
+            assert any(t.kind != "original" for t in tracks)
+    followed = [p for p in catalog.spotify_playlists.values() if not p.owned]
+    for p in followed:  # someone else's playlist: the long tail as it is
+        tracks = [catalog.tracks[k] for k in p.entries]
+        assert sum(t.rb_uuid is not None for t in tracks) / len(tracks) < 0.8

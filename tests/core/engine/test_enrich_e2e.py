@@ -60,9 +60,10 @@ def check_against_truth(
     catalog: Catalog, rows: list[dict[str, Any]], truth: list[Track | None]
 ) -> dict[str, float]:
     assert len(rows) == len(truth)
-    reach_bpm = reach_key = got_bpm = got_key = 0
+    reach_bpm = reach_key = got_bpm = got_key = got_both = 0
     for row, t in zip(rows, truth, strict=True):
         assert row["state"] in NAMED_STATES, row
+        got_both += {"bpm", "key"} <= set(row["fields"])
         if t is None:
             assert row["state"] == "not_found"
             continue
@@ -89,7 +90,11 @@ def check_against_truth(
             assert {"value", "source", "confidence", "kind"} <= set(field), name
         if row["state"] == "complete":
             assert {"bpm", "key", "energy"} <= set(fields)
-    return {"bpm": got_bpm / reach_bpm, "key": got_key / reach_key}
+    return {
+        "bpm": got_bpm / reach_bpm,
+        "key": got_key / reach_key,
+        "bpm_and_key_of_all": got_both / len(rows),
+    }
 
 
 @pytest.mark.parametrize("service", ["deezer", "spotify"])
@@ -102,9 +107,13 @@ async def test_200_track_playlist_enriches_then_a_second_run_makes_no_call(
         cold = await rt.engine.enrich(url)
         rows = await rt.engine.report(cold.playlist_id)
         coverage = check_against_truth(catalog, rows, truth_entries(catalog, url))
-        # Every track the providers can describe gets BPM and key (the sandbox, like the real
-        # ReccoBeats, covers ~60 % of tracks; keys exist only there).
-        assert coverage["bpm"] >= 0.9 and coverage["key"] >= 0.9, coverage
+        # Issue 7, literally: >= 90 % of the 200 entries get BPM and key. Demo crates are
+        # popular tracks (ReccoBeats, the only source of keys, covers ~95 % of them; the
+        # catalog as a whole ~60 %, docs/SANDBOX.md "Demo crates"), so this is reachable only
+        # if the engine finds nearly every covered track, Deezer-sourced ones by search.
+        assert coverage["bpm_and_key_of_all"] >= 0.9, coverage
+        # And of what the providers can describe, nearly all of it.
+        assert coverage["bpm"] >= 0.95 and coverage["key"] >= 0.95, coverage
         assert cold.plan.total_calls > 0
 
         before = provider_calls(sandbox)
