@@ -102,6 +102,7 @@ class Engine:
         self.clock = clock
         self.settings = settings
         self._controls: dict[str, Control] = {}
+        self._writes: set[asyncio.Task[None]] = set()
 
     async def aclose(self) -> None:
         for control in self._controls.values():
@@ -110,13 +111,33 @@ class Engine:
 
     # -- GUI controls ------------------------------------------------------------------------
 
-    def pause(self, job_id: str) -> None:
+    def pause(self, job_id: str) -> asyncio.Task[None]:
+        """Hold the job's steps at the gate and record it as ``paused`` in the library, so
+        ``djdesk jobs`` and a restarted GUI say so too. Returns the state write (the GUI need
+        not wait for it; tests do)."""
         self._control(job_id).pause()
         self.events.publish(JobStateChanged(job_id, "paused"))
+        return self._store_state(job_id, "paused")
 
-    def unpause(self, job_id: str) -> None:
+    def unpause(self, job_id: str) -> asyncio.Task[None]:
         self._control(job_id).resume()
         self.events.publish(JobStateChanged(job_id, "running"))
+        return self._store_state(job_id, "running")
+
+    def _store_state(self, job_id: str, state: str) -> asyncio.Task[None]:
+        """The controls are called synchronously (GUI slots); the write runs as a task, kept
+        referenced until done. Writes reach the library's one connection in call order."""
+
+        async def write() -> None:
+            try:
+                await self.library.set_job_state(job_id, state)
+            except DJDeskError:
+                log.exception("could not record job %s as %s", job_id, state)
+
+        task = asyncio.get_running_loop().create_task(write())
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+        return task
 
     def cancel(self, job_id: str) -> None:
         control = self._control(job_id)
@@ -211,7 +232,11 @@ class Engine:
             fetcher.on_pause = run.on_pause
             budgets = self._apply_budgets(options.budgets)
             imported = await Importer(self.clients, fetcher, self.library).run(job.input)
-            await self.library.set_job_state(job.id, "running", playlist_id=imported.playlist_id)
+            await self.library.set_job_state(
+                job.id,
+                "paused" if control.paused else "running",  # paused during the import
+                playlist_id=imported.playlist_id,
+            )
             works = await self._works(imported, options.selected)
             finished = {
                 tid

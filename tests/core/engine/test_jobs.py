@@ -30,15 +30,40 @@ async def test_pause_holds_every_track_until_resumed_then_cancel_stops_the_job(
         rt.events.subscribe(PlanReady, lambda e: planned.done() or planned.set_result(e.job_id))
         task = asyncio.ensure_future(rt.engine.enrich(url))
         job_id = await planned
-        rt.engine.pause(job_id)  # before any track passed the gate
+        await rt.engine.pause(job_id)  # before any track passed the gate
         for _ in range(50):
             await asyncio.sleep(0)
         assert seen == []
-        assert (await rt.library.get_job(job_id)).state == "running"  # type: ignore[union-attr]
+        assert (await rt.library.get_job(job_id)).state == "paused"  # type: ignore[union-attr]
         rt.engine.cancel(job_id)
         result = await task
+        assert (await rt.library.get_job(job_id)).state == "cancelled"  # type: ignore[union-attr]
     assert result.state == "cancelled"
     assert result.stats.done < 200
+
+
+async def test_pause_and_unpause_are_recorded_in_the_library(sandbox: SandboxThread) -> None:
+    url = demo_url(catalog_of(sandbox), "deezer", 25)
+    async with sandbox_runtime(sandbox.endpoints) as rt:
+        written: list[str] = []
+        store = rt.library.set_job_state
+
+        async def spy(job_id: str, state: str, **kw: object) -> None:
+            await store(job_id, state, **kw)  # type: ignore[arg-type]
+            written.append(state)
+
+        rt.library.set_job_state = spy  # type: ignore[method-assign]
+        planned: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        rt.events.subscribe(PlanReady, lambda e: planned.done() or planned.set_result(e.job_id))
+        task = asyncio.ensure_future(rt.engine.enrich(url))
+        job_id = await planned
+        await rt.engine.pause(job_id)
+        assert (await rt.library.get_job(job_id)).state == "paused"  # type: ignore[union-attr]
+        await rt.engine.unpause(job_id)
+        result = await task
+        assert (await rt.library.get_job(job_id)).state == "done"  # type: ignore[union-attr]
+    assert result.state == "done" and result.stats.done == 25
+    assert written == ["running", "paused", "running", "done"]
 
 
 async def test_a_paused_provider_stops_only_its_own_work(sandbox: SandboxThread) -> None:
