@@ -23,6 +23,7 @@ from djdesk.core.cache.policy import DAY
 from djdesk.core.engine import cachekeys as ck
 from djdesk.core.engine.clients import Clients
 from djdesk.core.engine.fetcher import Fetcher
+from djdesk.core.engine.isrc_join import join_by_isrc
 from djdesk.core.engine.sources import as_json, deezer_track
 from djdesk.core.errors import InputError, NotFoundError
 from djdesk.core.library import EntryInput, ImportResult, Library, PlaylistInput, TrackInput
@@ -106,6 +107,7 @@ class Importer:
             # in the library are these already; rewriting 10,000 rows would change nothing.
             track_ids = await self._library.playlist_track_ids(existing.id)
             return Imported(existing.id, existing.name, ref, tuple(track_ids), 0, truncated)
+        entries = await join_by_isrc(self._library, entries)
         result: ImportResult = await self._library.import_playlist(playlist, entries)
         return Imported(
             playlist_id=result.playlist_id,
