@@ -43,12 +43,16 @@ DEMO_CLIENT_ID = "djdesk-demo-client"
 
 
 #: Published or observed windows (apis.md "limit we plan for"): R requests per W seconds.
-#: Spotify's rolling window and ReccoBeats' limit are undisclosed: their 429s (with
-#: ``Retry-After``) are handled by the orchestrator's adaptive rate instead.
+#: Spotify's rolling window is undisclosed: its 429s (with ``Retry-After``) are handled by the
+#: orchestrator's adaptive rate. ReccoBeats' limit is unpublished too, but its answers are slow
+#: and its 429s common; the adaptive rate only ever lowers a rate (a halving per 429, a tenth
+#: back per quiet 10 s), so starting above the real limit costs far more than starting a little
+#: under it: we plan for 30 per 10 s (the sandbox's realistic profile uses the same guess).
 KNOWN_WINDOWS: dict[str, tuple[int, float]] = {
     "deezer": (50, 5.0),
     "lastfm": (5, 1.0),
     "musicbrainz": (1, 1.0),
+    "reccobeats": (30, 10.0),
 }
 
 
@@ -64,9 +68,9 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
     A token bucket lets ``burst + rate * W`` requests into any window W, so where a provider's
     window is known and the rate is within ``R / W`` the burst is sized so that sum stays under
     R (one request of margin): one tripped limit costs far more (a pause, then the adaptive
-    rate's slow climb back) than the burst ever saves. A rate set above ``R / W`` is honoured:
-    only a user pointing at a mirror, a raised quota or the fast sandbox sets one, and capping
-    it silently made ``[rates]`` a setting that did nothing.
+    rate's slow climb back) than the burst ever saves. A default rate above ``R / W`` is capped
+    to it; a rate the user set above it is honoured: only a user pointing at a mirror, a raised
+    quota or the fast sandbox sets one, and capping it silently made ``[rates]`` do nothing.
     """
     policies: dict[str, ProviderPolicy] = {}
     for name in PROVIDERS:
@@ -74,8 +78,10 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
         rate = float(settings.rates.get(name, base.rate))
         burst = max(1, min(base.burst, int(rate)))
         window = KNOWN_WINDOWS.get(name)
-        if window is not None and rate <= window[0] / window[1]:
+        default = settings_mod.DEFAULT_RATES.get(name)
+        if window is not None and (rate <= window[0] / window[1] or rate == default):
             requests, seconds = window
+            rate = min(rate, requests / seconds)
             burst = max(1, min(burst, int(requests - rate * seconds) - 1))
         elif window is not None:
             # Above the published window on purpose (a mirror, a raised quota, the fast

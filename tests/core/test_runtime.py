@@ -14,6 +14,8 @@ def test_default_rates_stay_inside_the_published_windows() -> None:
     assert deezer.rate == 9.0 and deezer.burst + deezer.rate * 5 < 50
     assert policies["musicbrainz"].rate == 1.0 and policies["musicbrainz"].burst == 1
     assert policies["lastfm"].burst + policies["lastfm"].rate * 1 <= 5 + 0.5
+    # ReccoBeats' default (5/s) is above the limit we plan for (30 per 10 s): capped, burst 1.
+    assert policies["reccobeats"].rate == 3.0 and policies["reccobeats"].burst == 1
 
 
 def test_a_rate_set_above_a_known_window_is_honoured() -> None:
@@ -21,3 +23,5 @@ def test_a_rate_set_above_a_known_window_is_honoured() -> None:
     policies = build_policies(Settings(rates=dict.fromkeys(PROVIDERS, 200.0)))
     assert {name: p.rate for name, p in policies.items()} == dict.fromkeys(PROVIDERS, 200.0)
     assert policies["musicbrainz"].concurrency >= 200
+    raised = build_policies(Settings(rates={**Settings().rates, "reccobeats": 4.0}))
+    assert raised["reccobeats"].rate == 4.0
