@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from djdesk.core.library import PlaylistSummary
     from djdesk.core.library import TrackRow as LibraryRow
 
+#: The engine's bookkeeping field (``engine.plan.FINGERPRINT_FIELD``: what the last run's inputs
+#: were), not a value a DJ reads. Named here, not imported: the engine is loaded after the
+#: window shows.
+BOOKKEEPING_FIELDS = frozenset({"enrichment_inputs"})
+
 #: Kinds that are not measurements: shown muted and italic, never passed off as measured.
 ESTIMATED_KINDS = frozenset({"estimated", "default"})
 
@@ -70,7 +75,7 @@ def fields_of(doc: Mapping[str, Any]) -> dict[str, FieldValue]:
     """Every stored field (for the details pane) plus the derived column fields."""
     out: dict[str, FieldValue] = {}
     for name, data in doc.items():
-        if name.startswith("_"):
+        if name.startswith("_") or name in BOOKKEEPING_FIELDS:
             continue
         fv = field_value(data)
         if fv is not None:

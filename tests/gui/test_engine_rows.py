@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from djdesk.core.engine.plan import FINGERPRINT_FIELD
 from djdesk.core.library import TrackRow as LibraryRow
 from djdesk.gui import engine_rows
 
@@ -27,7 +28,7 @@ DOC = {
     "release_date": {"value": "1978-02-18", "source": "deezer", "confidence": 0.85},
     "tags": {"value": ["house", "deep house"], "source": "lastfm", "confidence": 0.6},
     "similar": {"value": ["Nina Tanaka - Breathe", "Solo"], "source": "lastfm"},
-    "_fingerprint": {"value": "x", "source": "djdesk"},
+    "enrichment_inputs": {"value": "193809c8d7", "source": "djdesk"},
 }
 EVIDENCE = {
     "reccobeats": {
@@ -59,6 +60,10 @@ def _row(state: str = "complete") -> LibraryRow:
     )
 
 
+def test_bookkeeping_field_name_matches_the_engine() -> None:
+    assert FINGERPRINT_FIELD in engine_rows.BOOKKEEPING_FIELDS
+
+
 def test_track_row_maps_every_column_with_provenance() -> None:
     row = engine_rows.track_row(_row(), 3)
     assert (row.id, row.position, row.artists, row.duration_s) == (
@@ -74,7 +79,7 @@ def test_track_row_maps_every_column_with_provenance() -> None:
     assert f["energy"].estimated  # a default is never shown as measured
     assert f["year"].value == 1978 and f["popularity"].value == 305059
     assert f["genres"].value == "house, deep house"
-    assert "_fingerprint" not in f
+    assert "enrichment_inputs" not in f  # the engine's bookkeeping, not a value to show
 
 
 def test_candidates_from_stored_evidence_best_first_with_pin() -> None:

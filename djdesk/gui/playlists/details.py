@@ -90,7 +90,10 @@ class TrackDetailsPane(QScrollArea):
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.fields = _table([_("Field"), _("Value"), _("Source")])
+        # Source stretches and elides (a fused source carries its note); tooltips have it all.
+        self.fields = _table([_("Field"), _("Value"), _("Source")], stretch=2)
+        self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.fields.setColumnWidth(1, 96)  # long values (tags) elide; the tooltip has them
         self.tags = QLabel()
         self.tags.setWordWrap(True)
         self.artist = QLabel()
