@@ -146,7 +146,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 
         warm_home = root / "warm-1000"
         with SandboxThread("fast", args.seed) as fast:
-            fast_rates = dict.fromkeys(DEFAULT_ENDPOINTS, 2000.0)
+            fast_rates = dict.fromkeys(DEFAULT_ENDPOINTS, 200.0)
             await enrich_once(fast, demo_url(fast, "spotify", 1000), warm_home, fast_rates)
         url = demo_url(real, "spotify", 1000)
         walls: list[float] = []

@@ -249,7 +249,10 @@ class Engine:
             reused = (
                 [] if options.refresh else [w for w in todo if up_to_date(w, run.cached, run.salt)]
             )
-            stale = [w for w in todo if w not in reused] if reused else todo
+            # By track id: ``w not in reused`` compared whole dataclasses, O(n²) on a warm
+            # 1,000-track run (~1 M comparisons, most of its wall time).
+            reused_ids = {w.track_id for w in reused}
+            stale = [w for w in todo if w.track_id not in reused_ids]
             self.events.publish(plan.event())
             await self.library.update_totals(
                 job.id, {"tracks": len(works), "skipped": len(finished), "plan": plan.to_dict()}
