@@ -188,14 +188,15 @@ def test_closing_mid_run_stops_cleanly_and_the_job_resumes(
     sandbox: SandboxThread,
     arun: Callable[..., Any],
 ) -> None:
-    _drop(window, _url(sandbox, "deezer"))
-    qtbot.waitUntil(lambda: window.progress.bar.value() >= 3, timeout=20000)
-    assert window.progress.running
+    # Spotify tracks stream one by one (a Deezer-only crate lands in ReccoBeats batches)
+    _drop(window, _url(sandbox, "spotify"))
+    qtbot.waitUntil(lambda: window.progress.bar.value() >= 2, timeout=20000)
+    assert window.progress.running, window.progress._job
     progress = window.progress
     progress.toggle_pause()  # pause: the engine's gate holds the run, Resume stays available
     qtbot.waitUntil(lambda: progress.status.text() == "Paused", timeout=3000)
     assert progress.pause_button.text() == "Resume" and progress.pause_button.isEnabled()
-    assert progress.bar.value() >= 3  # done/total kept through the pause
+    assert progress.bar.value() >= 2  # done/total kept through the pause
     progress.toggle_pause()
     qtbot.waitUntil(lambda: progress.status.text() == "Enriching", timeout=3000)
     rt = opened.runtime
@@ -209,4 +210,4 @@ def test_closing_mid_run_stops_cleanly_and_the_job_resumes(
     (job,) = arun(rt.library.list_jobs())
     assert job.state == "cancelled"  # resumable: re-enrich picks it up
     units = arun(rt.library.finished_units(job.id))
-    assert 3 <= len(units) < 25  # finished work was kept, the rest is left to do
+    assert 2 <= len(units) < 25  # finished work was kept, the rest is left to do
