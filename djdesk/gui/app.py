@@ -113,9 +113,7 @@ async def start_engine(opened: Opened, window: MainWindow) -> None:
     await opened.start()
     suggestions = [
         (
-            _("{name} · {service} · {n} tracks").format(
-                name=d.name, service=d.service.title(), n=d.size
-            ),
+            _("{name} · {service}").format(name=d.name, service=d.service.title()),
             d.url,
         )
         for d in opened.demo_links

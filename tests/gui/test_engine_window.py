@@ -77,14 +77,21 @@ def _drop(window: MainWindow, url: str) -> None:
     assert event.isAccepted()
 
 
-def test_first_run_offers_the_demo_playlists(window: MainWindow, sandbox: SandboxThread) -> None:
+def test_first_run_offers_the_demo_playlists(
+    qtbot: Any, window: MainWindow, sandbox: SandboxThread
+) -> None:
     panel = window.playlists
     assert panel.empty_box.isVisible()
     labels = [b.text() for b in panel.suggestion_buttons]
-    assert labels and "25 tracks" in labels[0]
+    assert labels and "Demo crate 25" in labels[0]
     assert {b.toolTip() for b in panel.suggestion_buttons} >= {_url(sandbox, "deezer")}
     assert "Demo mode — offline sandbox" in window.banner.text()
     assert "Preview" not in window.banner.text()
+    # one click imports it and enrichment starts
+    panel.suggestion_buttons[0].click()
+    qtbot.waitUntil(lambda: panel.track_model.rowCount() == 25, timeout=10000)
+    assert panel.playlist_model.rowCount() == 1 and not panel.empty_box.isVisible()
+    qtbot.waitUntil(lambda: window.progress.running, timeout=10000)
 
 
 def test_dropped_sandbox_link_streams_into_table_and_panel(
