@@ -60,6 +60,12 @@ log = logging.getLogger(__name__)
 
 #: Answers this slow are common enough (tails of seconds) to size the slots for them.
 SLOW_ANSWER_S = 2.0
+#: Providers whose tail is longer (ReccoBeats: "slow at times, tens of seconds"): with too few
+#: slots, sends queue behind slow answers and then leave together, a burst that trips the limit.
+SLOW_ANSWERS_S = {"reccobeats": 8.0}
+#: Planned rates stay this far under a known window: sends delayed by the loop arrive bunched
+#: up, and at exactly R / W one late request is enough for an R+1st in some window.
+WINDOW_MARGIN = 0.95
 
 
 def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]:
@@ -81,7 +87,7 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
         default = settings_mod.DEFAULT_RATES.get(name)
         if window is not None and (rate <= window[0] / window[1] or rate == default):
             requests, seconds = window
-            rate = min(rate, requests / seconds)
+            rate = min(rate, WINDOW_MARGIN * requests / seconds)
             burst = max(1, min(burst, int(requests - rate * seconds) - 1))
         elif window is not None:
             # Above the published window on purpose (a mirror, a raised quota, the fast
@@ -89,7 +95,8 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
             log.info("rate for %s (%.1f/s) is above its published limit", name, rate)
         # Enough slots that slow answers never hold sends back: tokens are taken before slots,
         # so requests queued behind a full set of slots would go out together, as a burst.
-        concurrency = max(base.concurrency, math.ceil(rate * SLOW_ANSWER_S))
+        slow = SLOW_ANSWERS_S.get(name, SLOW_ANSWER_S)
+        concurrency = max(base.concurrency, math.ceil(rate * slow))
         policies[name] = dataclasses.replace(
             base,
             rate=rate,
