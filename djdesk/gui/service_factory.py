@@ -77,7 +77,7 @@ def demo_links(sandbox: Any) -> list[DemoLink]:
 
     Read straight from its catalog: the playlists are built once when the sandbox starts and
     never change after, so this read does not race the sandbox thread. (The admin path
-    ``/_sandbox/playlists`` would do too, but it answers 500 for slotted records today.)
+    ``/_sandbox/playlists`` gives the same list over HTTP, for a sandbox in another process.)
     """
     catalog = getattr(getattr(sandbox, "sandbox", None), "catalog", None)
     if catalog is None:

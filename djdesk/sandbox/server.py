@@ -12,7 +12,7 @@ import json
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -207,7 +207,8 @@ class Sandbox:
             return json_response({"ok": True})
 
         async def get_playlists(request: web.Request) -> web.Response:
-            return json_response([p.__dict__ for p in self.catalog.demo_playlists()])
+            # asdict: the records are slotted dataclasses (no ``__dict__``).
+            return json_response([asdict(p) for p in self.catalog.demo_playlists()])
 
         for root in {"", prefix}:  # at the host root and under the API base path
             app.router.add_get(f"{root}/_sandbox/counters", get_counters)
