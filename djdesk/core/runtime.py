@@ -72,11 +72,11 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
     """One policy per provider: the net defaults, the user's rate, the provider's classifier.
 
     A token bucket lets ``burst + rate * W`` requests into any window W, so where a provider's
-    window is known and the rate is within ``R / W`` the burst is sized so that sum stays under
-    R (one request of margin): one tripped limit costs far more (a pause, then the adaptive
-    rate's slow climb back) than the burst ever saves. A default rate above ``R / W`` is capped
-    to it; a rate the user set above it is honoured: only a user pointing at a mirror, a raised
-    quota or the fast sandbox sets one, and capping it silently made ``[rates]`` do nothing.
+    window is known the burst is sized so that sum stays under R (one request of margin): one
+    tripped limit costs far more (a pause, then the adaptive rate's slow climb back) than the
+    burst ever saves. A default rate becomes 95 % of ``R / W``; a rate the user set is kept
+    (under ``R / W`` with the burst sized; above it as is: only a user pointing at a mirror, a
+    raised quota or the fast sandbox sets one, and capping it made ``[rates]`` do nothing).
     """
     policies: dict[str, ProviderPolicy] = {}
     for name in PROVIDERS:
@@ -87,7 +87,9 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
         default = settings_mod.DEFAULT_RATES.get(name)
         if window is not None and (rate <= window[0] / window[1] or rate == default):
             requests, seconds = window
-            rate = min(rate, WINDOW_MARGIN * requests / seconds)
+            # A default rate is a guess at the limit; where the window is known, plan by it.
+            planned = WINDOW_MARGIN * requests / seconds
+            rate = planned if rate == default else min(rate, planned)
             burst = max(1, min(burst, int(requests - rate * seconds) - 1))
         elif window is not None:
             # Above the published window on purpose (a mirror, a raised quota, the fast
