@@ -44,7 +44,6 @@ w = MainWindow(opened.services, paths=opened.paths)
 w.show()
 app.processEvents()
 print("shown", flush=True)
-os._exit(0)
 """
 
 
@@ -202,8 +201,7 @@ def main() -> None:
     if args.part == "rss":  # a fresh interpreter, so the figure is this scenario's alone
         res = _scenario(demo_url("spotify", 10_000), enrich=False, heartbeat=False)
         print(json.dumps({"rows": res["rows"], "rss_kb": res["rss_kb"], "s": res["wall_s"]}))
-        sys.stdout.flush()
-        os._exit(0)
+        return
     lag = _scenario(demo_url("spotify", 1000), enrich=True, heartbeat=True)
     lags = lag["lags"]
     start = start_to_window_s(1 if args.quick else 3)
@@ -256,8 +254,6 @@ def main() -> None:
         },
     }
     print(json.dumps(result))
-    sys.stdout.flush()
-    os._exit(0)  # PySide6/qasync finalisation crash, see djdesk.gui.app.exit_after_shutdown
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ does not stop the loop before cleanup ran (qasync#39).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -33,7 +31,6 @@ from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.core.paths import default_paths
 from djdesk.gui import theme
-from djdesk.gui.refcount_guard import make_singletons_immortal
 
 if TYPE_CHECKING:
     from djdesk.gui.main_window import MainWindow
@@ -46,7 +43,6 @@ _error_sink: ErrorSink | None = None
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    make_singletons_immortal()  # before any Qt call: see refcount_guard (PySide6 on 3.11)
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -123,28 +119,14 @@ async def start_engine(opened: Opened, window: MainWindow) -> None:
 
 
 def run_app(*, demo: bool) -> int:
-    """The process entry for the window; does not return (see ``exit_after_shutdown``)."""
+    """The process entry for the window: returns the exit code once everything has closed.
+
+    It returns normally (no ``os._exit``): with PySide6 < 6.12 (pinned in pyproject.toml, see
+    the comment there) interpreter finalisation after a run is clean.
+    """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
     sys.excepthook = excepthook
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         code = runner.run(start(app, demo=demo))
-    exit_after_shutdown(code)
-    return code  # not reached
-
-
-def exit_after_shutdown(code: int) -> None:
-    """End the process once everything is closed, skipping interpreter-finalisation GC.
-
-    WORKAROUND: with PySide6 >= 6.8 and qasync 0.28.0 the garbage collection at interpreter exit
-    can abort with "bool_dealloc: deallocating True or False" after a run has streamed events
-    (PYSIDE-3165, https://github.com/CabbageDevelopment/qasync/issues/154; fixed on qasync master
-    by PR #158, not in a release yet). By the time we get here the window is closed, the engine
-    and cache are closed and the loop is shut down, so nothing is lost by not finalising: we
-    flush logs and stdio and leave with the real exit code. Drop this when qasync > 0.28 ships.
-    """
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
+    return code

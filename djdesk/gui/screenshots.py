@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import qasync
 
-    from djdesk.gui.app import exit_after_shutdown, make_application
+    from djdesk.gui.app import make_application
 
     app = make_application(["djdesk"])
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
@@ -119,7 +119,6 @@ def main(argv: list[str] | None = None) -> int:
     del app
     for p in paths:
         print(p)
-    exit_after_shutdown(0)  # see its docstring: PySide6/qasync crash at interpreter exit
     return 0
 
 

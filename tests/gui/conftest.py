@@ -17,12 +17,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from djdesk.gui.fake_services import fake_services
-from djdesk.gui.refcount_guard import make_singletons_immortal
 from djdesk.gui.services import Services
-
-# PySide6 on CPython 3.11 drops a reference to None on every void call; a long GUI session
-# would abort "deallocating None" (see djdesk/gui/refcount_guard.py).
-make_singletons_immortal()
 
 
 @pytest.fixture(scope="session")
