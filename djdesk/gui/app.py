@@ -107,6 +107,9 @@ async def start(app: QApplication, *, demo: bool) -> int:
 async def start_engine(opened: Opened, window: MainWindow) -> None:
     """Open the engine after the window shows (sandbox + runtime + demo login take ~0.5 s)."""
     await opened.start()
+    # The settings this process runs with (demo: the sandbox's endpoints, process-only), so
+    # the settings dialog edits and saves those; ``save`` never writes a process endpoint.
+    window.settings = opened.settings
     suggestions = [
         (
             _("{name} · {service}").format(name=d.name, service=d.service.title()),

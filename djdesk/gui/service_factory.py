@@ -3,8 +3,9 @@
 This is the single place that decides. ``open_services`` returns at once with services that wait
 for the engine, so the window shows before anything slow happens; ``Opened.start()`` then (on
 the qasync loop) starts the offline sandbox in demo mode, opens the core ``Runtime`` and logs the
-demo user in. In demo mode the runtime's endpoints are replaced in its ``Settings`` (no
-``os.environ`` side effects) and the secrets live in a session-only store, so a demo never
+demo user in. In demo mode the sandbox's endpoints are set on the ``Settings`` for this
+process only (``Settings.with_process_endpoints``: no ``os.environ`` side effects, and a save
+never writes a sandbox port) and the secrets live in a session-only store, so a demo never
 reads or writes the user's real keyring. ``aclose()`` stops runs (resumable), closes the
 runtime and stops the sandbox, in that order.
 """
@@ -90,7 +91,11 @@ def demo_links(sandbox: Any) -> list[DemoLink]:
 
 @dataclass
 class Opened:
-    """What ``open_services`` built; ``start()`` opens the engine, ``aclose()`` undoes it all."""
+    """What ``open_services`` built; ``start()`` opens the engine, ``aclose()`` undoes it all.
+
+    ``settings``: after ``start()`` in demo mode, the settings this process runs with (the
+    sandbox's endpoints as process-only values), for the window to show and save.
+    """
 
     services: Services
     engine: EngineServices
@@ -116,9 +121,11 @@ class Opened:
                     self.sandbox = sandbox_mod.SandboxThread(self.profile, DEMO_SEED)
                     self._own_sandbox = True
                 endpoints = await asyncio.to_thread(self.sandbox.start)
-                settings = dataclasses.replace(
-                    settings, endpoints={**settings.endpoints, **endpoints}, demo=True
-                ).validate()
+                # Process-only endpoints: a later save writes the values they replaced, never
+                # the sandbox's ephemeral ports. ``self.settings`` (what the window shows and
+                # saves) keeps the file's demo flag; only the runtime is told it is a demo.
+                self.settings = settings.with_process_endpoints(endpoints)
+                settings = dataclasses.replace(self.settings, demo=True).validate()
                 accounts = self.services.accounts
                 if isinstance(accounts, DemoAccounts):
                     accounts.endpoints = endpoints

@@ -11,14 +11,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.modeltest import ModelTester
 
+from djdesk.core import settings as settings_mod
 from djdesk.core.events import JobStateChanged
+from djdesk.core.models import DEFAULT_ENDPOINTS
 from djdesk.core.paths import default_paths
 from djdesk.core.settings import Settings
 from djdesk.gui.app import start_engine
+from djdesk.gui.dialogs.settings_dialog import SettingsDialog
 from djdesk.gui.main_window import MainWindow
 from djdesk.gui.playlists import links
 from djdesk.gui.playlists.columns import COLUMN_INDEX
@@ -218,3 +222,27 @@ def test_closing_mid_run_stops_cleanly_and_the_job_resumes(
     assert job.state == "cancelled"  # resumable: re-enrich picks it up
     units = arun(rt.library.finished_units(job.id))
     assert 2 <= len(units) < 25  # finished work was kept, the rest is left to do
+
+
+def test_settings_saved_in_demo_mode_write_no_sandbox_endpoint(
+    qtbot: Any, window: MainWindow
+) -> None:
+    # the window edits the settings the process runs with: the sandbox's loopback endpoints
+    assert all(u.startswith("http://127.0.0.1:") for u in window.settings.endpoints.values())
+    shown: list[SettingsDialog] = []
+
+    def accept_the_dialog() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog))
+        shown.append(dialog)
+        dialog.bpm_min.setValue(80)  # a real edit, saved with the rest
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        ok.click()
+
+    QTimer.singleShot(0, accept_the_dialog)
+    window.open_settings()
+    assert shown
+    text = window.paths.settings_file.read_text(encoding="utf-8")
+    assert "127.0.0.1" not in text
+    saved = settings_mod.load(window.paths.settings_file)
+    assert saved.endpoints == DEFAULT_ENDPOINTS and saved.bpm_min == 80
+    assert not saved.demo  # --demo is this run's choice, not a saved setting
