@@ -15,11 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        return _run_gui(demo=args.demo)
+        return _run_gui(demo=args.demo, verbose=args.verbose)
     return run(args)
 
 
-def _run_gui(*, demo: bool) -> int:
+def _run_gui(*, demo: bool, verbose: int) -> int:
     try:
         from djdesk.gui.app import run_app
     except ImportError as exc:
@@ -29,7 +29,7 @@ def _run_gui(*, demo: bool) -> int:
             file=sys.stderr,
         )
         return 1
-    return run_app(demo=demo)
+    return run_app(demo=demo, verbose=verbose)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from djdesk import APP_ID, APP_NAME, __version__
 from djdesk.core import settings as settings_mod
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
+from djdesk.core.logs import setup_logging
 from djdesk.core.paths import default_paths
 from djdesk.gui import theme
 
@@ -121,13 +122,15 @@ async def start_engine(opened: Opened, window: MainWindow) -> None:
     window.engine_ready(suggestions)
 
 
-def run_app(*, demo: bool) -> int:
+def run_app(*, demo: bool, verbose: int = 0) -> int:
     """The process entry for the window: returns the exit code once everything has closed.
 
     It returns normally (no ``os._exit``): with PySide6 < 6.12 (pinned in pyproject.toml, see
     the comment there) interpreter finalisation after a run is clean.
     """
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # The CLI's logging: a rotating file in the log folder and stderr, every record scrubbed of
+    # secrets (basicConfig let httpx print Last.fm URLs, api_key included, to stderr).
+    setup_logging(default_paths(), verbose=verbose)
     app = make_application()
     sys.excepthook = excepthook
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:

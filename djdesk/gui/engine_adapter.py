@@ -38,6 +38,7 @@ from djdesk.core.events import (
     TrackEnriched,
 )
 from djdesk.core.i18n import _
+from djdesk.core.logs import attach_redactor, redact
 from djdesk.gui import engine_rows
 from djdesk.gui.engine_events import LogRelay, stats_since
 from djdesk.gui.playlists.links import expand_link
@@ -66,7 +67,9 @@ class EngineServices:
         self._failure: BaseException | None = None
         self._ready = asyncio.Event()
         self._unsubscribe: Any = None
-        self._relay = LogRelay(self._events)
+        # Its own redactor too: a record made before the scrubbing factory was installed, or by
+        # a logger that bypasses it, must still not put a secret in the panel.
+        self._relay = attach_redactor(LogRelay(self._events))
         self._playlists: dict[str, PlaylistInfo] = {}
         self._ids: dict[str, list[int]] = {}
         self._rows: dict[int, TrackRow] = {}
@@ -139,7 +142,8 @@ class EngineServices:
         return self._events
 
     def _say(self, level: int, message: str, source: str = "engine") -> None:
-        self._events.publish(LogMessage(level, message, source))
+        # Engine details and error texts can quote a URL or a key: scrub like a log record.
+        self._events.publish(LogMessage(level, redact(message), source))
 
     def _on_core_event(self, event: Any) -> None:
         """Runtime event in, GUI event out (job id → playlist id), plus the run log's lines."""

@@ -7,6 +7,8 @@ signals and conditions (``qtbot.waitUntil``), never sleeps.
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,7 +19,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.modeltest import ModelTester
 
 from djdesk.core import settings as settings_mod
-from djdesk.core.events import JobStateChanged
+from djdesk.core.events import JobStateChanged, ProviderPaused
+from djdesk.core.logs import MASK, register_secret
 from djdesk.core.models import DEFAULT_ENDPOINTS
 from djdesk.core.paths import default_paths
 from djdesk.core.settings import Settings
@@ -246,3 +249,35 @@ def test_settings_saved_in_demo_mode_write_no_sandbox_endpoint(
     saved = settings_mod.load(window.paths.settings_file)
     assert saved.endpoints == DEFAULT_ENDPOINTS and saved.bpm_min == 80
     assert not saved.demo  # --demo is this run's choice, not a saved setting
+
+
+def test_a_registered_secret_never_reaches_the_log_panel(
+    qtbot: Any, window: MainWindow, opened: Opened
+) -> None:
+    secret = f"lfm-{uuid.uuid4().hex}"
+    register_secret(secret)
+    # a core module logging a URL with the key (what a provider's warning would quote)
+    logging.getLogger("djdesk.core.providers.lastfm").warning(
+        "marker-1 GET /2.0/?method=track.getInfo&key=%s failed", secret
+    )
+    # a record made without the scrubbing record factory: the relay's own redactor masks it
+    raw = logging.LogRecord(
+        "djdesk.core.net", logging.WARNING, __file__, 1, f"marker-2 token {secret}", None, None
+    )
+    logging.getLogger("djdesk.core.net").handle(raw)
+    # an engine event whose text quotes it (the adapter's own log lines)
+    assert opened.runtime is not None
+    opened.runtime.events.publish(ProviderPaused("lastfm", 0.0, f"marker-3 refused {secret}"))
+
+    log_model = window.progress.log_model
+
+    def lines() -> list[str]:
+        return [str(log_model.index(r, 0).data()) for r in range(log_model.rowCount())]
+
+    qtbot.waitUntil(
+        lambda: all(any(f"marker-{n}" in line for line in lines()) for n in (1, 2, 3)),
+        timeout=5000,
+    )
+    marked = [line for line in lines() if "marker-" in line]
+    assert len(marked) == 3 and all(MASK in line for line in marked), marked
+    assert not any(secret in line for line in lines())
