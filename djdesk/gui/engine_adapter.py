@@ -41,7 +41,7 @@ from djdesk.core.i18n import _
 from djdesk.core.logs import attach_redactor, redact
 from djdesk.gui import engine_rows
 from djdesk.gui.engine_events import LogRelay, stats_since
-from djdesk.gui.playlists.links import expand_link
+from djdesk.gui.playlists.links import expand_link, short_link_provider
 from djdesk.gui.services import PlaylistInfo, TrackDetails, TrackRow
 
 if TYPE_CHECKING:
@@ -294,7 +294,7 @@ class EngineServices:
 
     async def import_link(self, text: str) -> str:
         rt = await self.runtime()
-        source = await expand_link(text.strip())
+        source = await self.expand_short_link(text.strip())
         imported = await rt.engine.import_only(source)
         pid = str(imported.playlist_id)
         self._sources[pid] = source
@@ -306,6 +306,23 @@ class EngineServices:
             "importer",
         )
         return pid
+
+    async def expand_short_link(self, text: str) -> str:
+        """A short link as its full link, fetched through the orchestrator (never around it).
+
+        The redirects count against the lane of the link's service (rate limit, breaker,
+        stats) at interactive priority: a user is waiting on the drop.
+        """
+        from djdesk.core import urls
+        from djdesk.core.models import Priority
+
+        if not urls.is_short_link(text):
+            return text
+        rt = await self.runtime()
+        orch = rt.orchestrator
+        with orch.priority(Priority.INTERACTIVE):
+            async with orch.client(short_link_provider(text), "", timeout=10.0) as http:
+                return await expand_link(text, http)
 
     async def import_csv(self, path: Path) -> str:
         if not await asyncio.to_thread(path.is_file):

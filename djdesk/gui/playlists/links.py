@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +60,26 @@ def accepts(mime: QMimeData) -> bool:
     return mime.hasUrls() or mime.hasText()
 
 
-async def expand_link(text: str) -> str:
+def short_link_provider(text: str) -> str:
+    """The orchestrator lane whose limits a short link's redirects count against."""
+    from urllib.parse import urlsplit
+
+    url = text.strip() if "://" in text else f"https://{text.strip()}"
+    host = (urlsplit(url).hostname or "").lower()
+    return "deezer" if "deezer" in host else "spotify"
+
+
+async def expand_link(text: str, http: httpx.AsyncClient) -> str:
     """A short share link (spotify.link, deezer.page.link) as the full link it leads to.
 
-    Costs one network hop (the importer only parses); any other text comes back unchanged.
+    Costs a network hop or two (the importer only parses), so ``http`` must be a client from
+    the runtime's orchestrator (``EngineServices.expand_short_link`` makes one): the GUI makes
+    no outbound call around the rate limits, breakers and stats. Other text comes back unchanged.
     """
     from djdesk.core import urls
 
     if not urls.is_short_link(text):
         return text
-    import httpx
-
-    async with httpx.AsyncClient(timeout=10.0) as http:
-        ref = await urls.resolve_source(text, http)
+    ref = await urls.resolve_source(text, http)
     host = "https://open.spotify.com" if str(ref.service) == "spotify" else "https://www.deezer.com"
     return f"{host}/{ref.kind}/{ref.id}"
