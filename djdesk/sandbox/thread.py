@@ -63,6 +63,12 @@ class SandboxThread:
             loop.run_forever()
         finally:
             loop.run_until_complete(self.sandbox.stop())
+            # Handlers still in flight (a stalled or slow-drip answer) are cancelled and drained,
+            # so closing the loop never leaves "Task was destroyed but it is pending!" behind.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
