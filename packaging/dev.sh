@@ -11,7 +11,7 @@ cd "$root"
 venv="$root/.venv"
 action=${1:-demo}
 # The sandbox's 200-track Deezer demo crate (`djdesk sandbox --list` shows them all).
-demo_url="https://www.deezer.com/playlist/9571391823"
+demo_url="https://www.deezer.com/playlist/1453722520"
 shift || true
 
 # Shared libraries PySide6 needs (offscreen and X11), D-Bus and GNOME Keyring for the real
