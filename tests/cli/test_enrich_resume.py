@@ -107,8 +107,11 @@ def test_kill_9_then_resume_equals_the_uninterrupted_run(
     (job,) = json.loads(out)
     assert job["state"] == "done"
     assert job["totals"]["skipped"] >= 60  # finished tracks were not touched again
-    # Finished work is not fetched again: the crash costs at most the calls in flight.
-    assert resumed_calls <= reference_calls + 45, (resumed_calls, reference_calls)
+    # Finished work is not fetched again: the crash costs only the calls in flight at the kill
+    # (seen up to ~60 at the tests' 200/s rates). Refetching the 60 finished tracks would cost
+    # about 3 calls each (~180), far above this slack.
+    in_flight_slack = 100
+    assert resumed_calls <= reference_calls + in_flight_slack, (resumed_calls, reference_calls)
 
 
 def test_two_processes_enriching_at_once_lose_no_field(
