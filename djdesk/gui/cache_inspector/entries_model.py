@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
+from djdesk.gui.flat_table_model import FlatTableModel
 from djdesk.gui.services import CACHE_ORDER_COLUMNS, CacheBrowser, CacheEntryRow
 from djdesk.gui.tasks import TaskRegistry
 
@@ -59,7 +60,8 @@ def format_ttl(expires_at: float | None, now: float) -> str:
     return _("{n} days").format(n=int(left // 86400))
 
 
-class CacheEntriesModel(QAbstractTableModel):
+class CacheEntriesModel(FlatTableModel):
+    headers = tuple(label for _name, label in _COLUMNS)
     loaded = Signal()  # a query (first page) has landed
 
     def __init__(
@@ -159,29 +161,6 @@ class CacheEntriesModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_COLUMNS)
-        ):
-            return _(_COLUMNS[section][1])
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

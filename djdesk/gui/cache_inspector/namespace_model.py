@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from djdesk.core.i18n import N_, _
 from djdesk.gui.cache_inspector.entries_model import format_bytes
+from djdesk.gui.flat_table_model import FlatTableModel
 from djdesk.gui.services import CacheBrowser, NamespaceStats
 
 NamespaceRole = Qt.ItemDataRole.UserRole + 1
@@ -19,7 +20,8 @@ _HEADERS = (N_("Namespace"), N_("Entries"), N_("Size"), N_("Hit rate"), N_("Ver.
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class NamespaceListModel(QAbstractTableModel):
+class NamespaceListModel(FlatTableModel):
+    headers = _HEADERS
     loaded = Signal()
 
     def __init__(self, cache: CacheBrowser, parent: Any = None) -> None:
@@ -56,29 +58,6 @@ class NamespaceListModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items) + 1
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _(_HEADERS[section])
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from djdesk.core.events import JobStateChanged
 from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
+from djdesk.gui.flat_table_model import FlatTableModel
 from djdesk.gui.services import LibraryView, PlaylistInfo
 
 PlaylistIdRole = Qt.ItemDataRole.UserRole + 1
@@ -28,7 +29,9 @@ _STATES = {
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class PlaylistListModel(QAbstractTableModel):
+class PlaylistListModel(FlatTableModel):
+    headers = _HEADERS
+
     def __init__(self, library: LibraryView, parent: Any = None) -> None:
         super().__init__(parent)
         self._library = library
@@ -63,29 +66,6 @@ class PlaylistListModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _(_HEADERS[section])
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._items):

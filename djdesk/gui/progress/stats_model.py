@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from djdesk.core.events import PlanReady, ProviderStats
 from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
+from djdesk.gui.flat_table_model import FlatTableModel
 
 _HEADERS = (
     N_("Provider"),
@@ -57,7 +58,9 @@ def _fmt_ms(ms: float) -> str:
     return f"{ms:.0f} ms" if ms else "—"
 
 
-class ProviderStatsModel(QAbstractTableModel):
+class ProviderStatsModel(FlatTableModel):
+    headers = _HEADERS
+
     def __init__(self, providers: tuple[str, ...] = (), parent: Any = None) -> None:
         super().__init__(parent)
         self._order: list[str] = list(providers)
@@ -104,29 +107,6 @@ class ProviderStatsModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._order)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _(_HEADERS[section])
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def cell_text(self, s: ProviderStats, col: int) -> str:
         answered = s.calls + s.cache_hits
