@@ -9,10 +9,11 @@ it as much as a measured value.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 from djdesk.core.dj.keys import Key, format_key, from_spotify, parse_key
@@ -72,7 +73,7 @@ class ExportTrack:
     added_at: str = ""
     features: Mapping[str, float] = field(default_factory=dict)
     sources: Mapping[str, tuple[str, float]] = field(default_factory=dict)
-    location: Path | None = None
+    location: PurePath | None = None
     placeholder: bool = False
 
     @property
@@ -99,7 +100,7 @@ class ExportTrack:
         """Energy on the 1-10 scale DJs know from Mixed In Key (0.0 → 1, 1.0 → 10)."""
         if self.energy is None:
             return None
-        return 1 + round(min(max(self.energy, 0.0), 1.0) * 9)
+        return 1 + math.floor(min(max(self.energy, 0.0), 1.0) * 9 + 0.5)  # half up, not even
 
     @property
     def link(self) -> str:

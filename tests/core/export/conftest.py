@@ -41,6 +41,12 @@ def _features_outcome(f: reccobeats.ReccoBeatsFeatures) -> StepOutcome:
     return StepOutcome("reccobeats", found=True, readings={n: getattr(f, n) for n in names})
 
 
+@pytest.fixture
+def real_tmp(tmp_path: Path) -> Path:
+    """``tmp_path`` with symlinks resolved, as the exports write placeholder folders."""
+    return tmp_path.resolve()
+
+
 @dataclass
 class Crate:
     library: Library
@@ -48,8 +54,8 @@ class Crate:
     track_ids: list[int]
 
 
-@pytest.fixture
-async def crate(tmp_path: Path, api_samples: Path) -> AsyncIterator[Crate]:
+async def fill_crate(library: Library, api_samples: Path) -> tuple[int, list[int]]:
+    """Import the test playlist into ``library``; returns (playlist id, the 4 track ids)."""
     maneater = deezer.parse_track(_load(api_samples, "deezer/track_detail_541999.json"))
     nightvision = deezer.parse_track(_load(api_samples, "deezer/track_isrc_GBDUW0000061.json"))
     lights = reccobeats.parse_content(
@@ -111,16 +117,22 @@ async def crate(tmp_path: Path, api_samples: Path) -> AsyncIterator[Crate]:
     entries.append(EntryInput(track=None, source={"input": "test", "position": 4}, local=True))
     entries.append(EntryInput(track=inputs[1][0], source={"input": "test", "position": 5}))
 
+    imported = await library.import_playlist(
+        PlaylistInput("deezer", "908622995", name="Peak / Set: “Été” 2026"), entries
+    )
+    ids = [i for i in imported.track_ids if i is not None]
+    for track_id, (_t, outcomes) in zip(ids, inputs, strict=False):
+        fields, outcome = assemble(outcomes, now=NOW)
+        await library.set_fields(track_id, fields)
+        await library.set_state(track_id, str(outcome.state), missing=outcome.missing)
+    return imported.playlist_id, ids[:4]
+
+
+@pytest.fixture
+async def crate(tmp_path: Path, api_samples: Path) -> AsyncIterator[Crate]:
     library = await Library.open(tmp_path / "library.sqlite3")
     try:
-        imported = await library.import_playlist(
-            PlaylistInput("deezer", "908622995", name="Peak / Set: “Été” 2026"), entries
-        )
-        ids = [i for i in imported.track_ids if i is not None]
-        for track_id, (_t, outcomes) in zip(ids, inputs, strict=False):
-            fields, outcome = assemble(outcomes, now=NOW)
-            await library.set_fields(track_id, fields)
-            await library.set_state(track_id, str(outcome.state), missing=outcome.missing)
-        yield Crate(library, imported.playlist_id, ids[:4])
+        playlist_id, ids = await fill_crate(library, api_samples)
+        yield Crate(library, playlist_id, ids)
     finally:
         await library.aclose()
