@@ -45,6 +45,7 @@ from djdesk.gui.playlists.links import expand_link, short_link_provider
 from djdesk.gui.services import PlaylistInfo, TrackDetails, TrackRow
 
 if TYPE_CHECKING:
+    from djdesk.core.export import ExportReport
     from djdesk.core.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -426,6 +427,14 @@ class EngineServices:
             ),
         )
         self._events.publish(TrackEnriched("pin", track_id, (), ""))
+
+    async def export_playlist(
+        self, playlist_id: str, fmt: str, dest: Path, notation: str
+    ) -> ExportReport:
+        from djdesk.core.export import export_playlist
+
+        rt = await self.runtime()
+        return await export_playlist(rt.library, int(playlist_id), fmt, dest, notation=notation)
 
 
 def _convert_view(pid: int, view: list[Any]) -> tuple[list[int], dict[int, TrackRow]]:

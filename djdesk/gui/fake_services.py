@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from djdesk.core.errors import InputError, InvalidKeyError, UnsupportedLinkError
 from djdesk.core.events import (
@@ -32,6 +33,9 @@ from djdesk.core.settings import DEFAULT_RATES
 from djdesk.gui import fake_catalog as catalog
 from djdesk.gui.fake_cache import FakeCacheBrowser
 from djdesk.gui.services import PlaylistInfo, Services, TrackDetails, TrackRow
+
+if TYPE_CHECKING:
+    from djdesk.core.export import ExportReport, ExportTrack
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +220,20 @@ class FakeEngine:
         self._events.publish(TrackEnriched("pin", track_id, (), self._rows[track_id].state))
         await asyncio.sleep(0)
 
+    async def export_playlist(
+        self, playlist_id: str, fmt: str, dest: Path, notation: str
+    ) -> ExportReport:
+        """The real writers on the fake's rows, so the GUI tests read back a real file."""
+        from djdesk.core.export import ExportPlaylist, write_export
+
+        info = self._playlists.get(playlist_id)
+        if info is None:
+            raise InputError(f"There is no playlist {playlist_id} in the library.")
+        rows = [self._rows[i] for i in self._tracks.get(playlist_id, ())]
+        tracks = tuple(_export_track(r) for r in rows if r.state != "not_found")
+        playlist = ExportPlaylist(0, info.name, tracks)
+        return await asyncio.to_thread(write_export, playlist, fmt, dest, notation=notation)
+
     async def aclose(self) -> None:
         tasks = list(self._runs.values())
         for task in tasks:
@@ -373,6 +391,33 @@ class FakeAccounts:
 
     def clear_lastfm_key(self) -> None:
         self._lastfm = False
+
+
+def _export_track(row: TrackRow) -> ExportTrack:
+    """A fake row as the exports see it; a default BPM is left out, as the core does."""
+    from djdesk.core.dj.keys import parse_key
+    from djdesk.core.export import ExportTrack
+
+    def value(name: str) -> object:
+        f = row.fields.get(name)
+        return None if f is None or f.source == "default" else f.value
+
+    bpm, energy, key, year = value("bpm"), value("energy"), value("key"), value("year")
+    genres = value("genres")
+    return ExportTrack(
+        track_id=row.id,
+        position=row.position,
+        title=row.title,
+        artists=tuple(a.strip() for a in row.artists.split(",") if a.strip()),
+        album=row.album,
+        duration_ms=None if row.duration_s is None else round(row.duration_s * 1000),
+        bpm=float(bpm) if isinstance(bpm, int | float) else None,
+        key=parse_key(key) if isinstance(key, str) else None,
+        energy=float(energy) if isinstance(energy, int | float) else None,
+        genres=tuple(g.strip() for g in genres.split(",")) if isinstance(genres, str) else (),
+        release_date=f"{year}-01-01" if isinstance(year, int) else "",
+        ids={"deezer": str(row.id)},
+    )
 
 
 def _ms(text: str) -> float | None:

@@ -44,6 +44,8 @@ from djdesk.core.paths import Paths, default_paths
 from djdesk.gui import theme
 from djdesk.gui.bridge import EngineBridge
 from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
+from djdesk.gui.export_action import PlaylistExporter
+from djdesk.gui.export_action import summary as export_summary
 from djdesk.gui.playlists import links
 from djdesk.gui.playlists.panel import PlaylistBrowserPanel
 from djdesk.gui.progress.panel import EnrichmentProgressPanel
@@ -126,6 +128,11 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.progress_dock)
         self.resizeDocks([self.progress_dock], [230], Qt.Orientation.Vertical)
 
+        self.exporter = PlaylistExporter(
+            services.control, services.library, self.tasks, self.ui_state, self
+        )
+        self.exporter.finished.connect(self._on_exported)
+        self.exporter.failed.connect(self.report_error)
         self._connect_bridge()
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
@@ -202,6 +209,7 @@ class MainWindow(QMainWindow):
         p = bar.addMenu(_("&Playlist"))
         self._action(p, _("Re-enrich playlist"), "Ctrl+R", self.playlists.reenrich_current)
         self._action(p, _("Remove playlist"), "Ctrl+Shift+Backspace", self.playlists.remove_current)
+        self.export_action = self._action(p, _("Export playlist…"), "Ctrl+E", self.export_playlist)
         p.addSeparator()
         self.pause_action = self._action(
             p, _("Pause / resume enrichment"), "Ctrl+P", self.progress.toggle_pause
@@ -244,7 +252,7 @@ class MainWindow(QMainWindow):
         c = bar.addMenu(_("&Cache"))
         self._action(c, _("Refresh"), "F5", self.cache.refresh)
         self._action(c, _("Delete entry"), "Ctrl+Delete", self.cache.delete_selected)
-        self._action(c, _("Expire entry now"), "Ctrl+E", self.cache.expire_selected)
+        self._action(c, _("Expire entry now"), "Ctrl+Shift+X", self.cache.expire_selected)
         self._action(c, _("Purge namespace…"), "Ctrl+Shift+Delete", self.cache.purge_namespace)
         self._action(c, _("Bump namespace version…"), "Ctrl+Shift+B", self.cache.bump_namespace)
         c.addSeparator()
@@ -297,6 +305,13 @@ class MainWindow(QMainWindow):
         )
         if name:
             self.playlists.handle_dropped(links.Dropped(files=(Path(name),)))
+
+    def export_playlist(self) -> None:
+        """Ctrl+E: export the shown playlist; the result or the error goes to the status bar."""
+        self.exporter.ask_and_export(self.playlists.current_playlist(), self.settings.key_notation)
+
+    def _on_exported(self, report: object) -> None:
+        self.statusBar().showMessage(export_summary(report), 20000)  # type: ignore[arg-type]
 
     def set_key_notation(self, notation: str) -> None:
         self.settings = replace(self.settings, key_notation=notation)

@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from djdesk.core.events import EventBus
+
+if TYPE_CHECKING:
+    from djdesk.core.export import ExportReport
 
 # --- library values ------------------------------------------------------------------------------
 
@@ -187,6 +190,16 @@ class EnrichmentControl(Protocol):
     def paused(self) -> bool: ...
 
     async def pin(self, track_id: int, provider: str, candidate_id: str) -> None: ...
+
+    async def export_playlist(
+        self, playlist_id: str, fmt: str, dest: Path, notation: str
+    ) -> ExportReport:
+        """Write the playlist as ``fmt`` (a ``core.export.FORMATS`` name) to ``dest``.
+
+        The file is replaced atomically; failures are ``core.errors`` classes (the old file
+        stays). Async because it reads the library and writes the disk off the GUI thread.
+        """
+        ...
 
     async def aclose(self) -> None:
         """Cancel everything and release resources; must finish well under 3 s."""
