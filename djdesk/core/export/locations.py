@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
 
-from djdesk.core.export.tracks import ExportTrack
+from djdesk.core.export.tracks import ExportTrack, clean_text
 
 AUDIO_SUFFIXES = frozenset(
     {".mp3", ".flac", ".wav", ".aiff", ".aif", ".m4a", ".aac", ".alac", ".ogg", ".opus", ".wma"}
@@ -36,7 +36,7 @@ _MAX_NAME = 150
 
 def safe_filename(name: str, fallback: str = "playlist") -> str:
     """A file name that Windows, macOS and Linux all accept (no separators, no reserved marks)."""
-    cleaned = _UNSAFE.sub("_", name).strip().rstrip(". ")
+    cleaned = _UNSAFE.sub("_", clean_text(name)).strip().rstrip(". ")
     cleaned = re.sub(r"\s+", " ", cleaned)[:_MAX_NAME].rstrip(". ")
     return cleaned or fallback
 
@@ -76,7 +76,7 @@ def assign_locations(
     """Each track with its found file, else a placeholder in ``placeholder_dir`` (if given)."""
     out = []
     for track in tracks:
-        found = next((files[k] for k in _candidates(track) if k in files), None)
+        found = next((files[k] for k in _candidates(track) if k in files), None) if files else None
         if found is not None:
             out.append(replace(track, location=found, placeholder=False))
         elif placeholder_dir is not None:

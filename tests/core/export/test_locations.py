@@ -34,7 +34,8 @@ def test_traktor_location_uses_slash_colon() -> None:
 
 
 def test_safe_filename_and_match_key() -> None:
-    assert safe_filename('a/b\\c:d*e?f"g<h>i|j\x00') == "a_b_c_d_e_f_g_h_i_j_"
+    assert safe_filename('a/b\\c:d*e?f"g<h>i|j\x00') == "a_b_c_d_e_f_g_h_i_j"
+    assert safe_filename("Warm\nup\t2") == "Warm up 2"
     assert safe_filename("x" * 300) == "x" * 150
     assert match_key("Beyoncé - Halo!") == match_key("beyonce   halo") == "beyonce halo"
 

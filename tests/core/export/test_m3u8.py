@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from djdesk.core.export import export_playlist
+from djdesk.core.export import ExportPlaylist, ExportTrack, export_playlist, write_export
 from tests.core.export.conftest import Crate
 
 
@@ -76,3 +76,15 @@ async def test_found_files_are_local_paths(crate: Crate, tmp_path: Path) -> None
     assert entries[1][1] == local and entries[4][1] == local
     assert "The Weeknd - Blinding Lights" not in report.not_local
     assert len(report.not_local) == 3
+
+
+def test_a_playlist_name_with_a_line_break_stays_one_line(tmp_path: Path) -> None:
+    track = ExportTrack(1, 1, "T", ("A",), duration_ms=61_500, ids={"deezer": "9"})
+    report = write_export(ExportPlaylist(1, "Warm\nup\x00", (track,)), "m3u8", tmp_path)
+    assert report.path.name == "Warm up.m3u8"
+    assert report.path.read_text(encoding="utf-8").splitlines() == [
+        "#EXTM3U",
+        "#PLAYLIST:Warm up",
+        "#EXTINF:62,A - T",
+        "https://www.deezer.com/track/9",
+    ]
