@@ -56,6 +56,8 @@ def summary(report: ExportReport) -> str:
         parts.append(
             _("{n} without a local file (placeholder paths)").format(n=len(report.not_local))
         )
+    elif report.format == "m3u8" and report.not_local:
+        parts.append(_("{n} as streaming links").format(n=len(report.not_local)))
     if report.skipped:
         parts.append(_("{n} left out").format(n=len(report.skipped)))
     return " · ".join(parts)

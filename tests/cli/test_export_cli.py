@@ -71,7 +71,9 @@ def test_export_by_link_uses_the_default_file_name_in_the_current_folder(
     assert main(["export", link, "--format", "m3u8"]) == 0
     written = tmp_path / "Peak _ Set_ “Été” 2026.m3u8"
     assert written.read_text(encoding="utf-8").startswith("#EXTM3U\n#PLAYLIST:" + NAME)
-    assert str(written) in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert str(written) in out
+    assert "no local file, linked to its Deezer or Spotify page (5):" in out
 
 
 def test_export_uses_the_setting_notation_unless_told(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from djdesk.core.errors import InputError, StorageError
 from djdesk.core.export import ExportReport
 from djdesk.core.runtime import Runtime
 from djdesk.gui.engine_adapter import EngineServices
-from djdesk.gui.export_action import format_of, name_filters
+from djdesk.gui.export_action import format_of, name_filters, summary
 from djdesk.gui.main_window import MainWindow
 from djdesk.gui.playlists import links
 from djdesk.gui.services import Services
@@ -166,3 +167,22 @@ async def test_engine_services_export_reads_the_real_library(
     assert report.written == 5 and report.path == tmp_path / "rb.xml"
     comments = [t.get("Comments") for t in ET.parse(report.path).getroot().iter("TRACK")]
     assert "8d - Energy 8" in comments
+
+
+def test_summary_names_what_is_left_to_fix_per_format(tmp_path: Path) -> None:
+    base = ExportReport(
+        "rekordbox",
+        tmp_path / "a.xml",
+        "P",
+        3,
+        without_bpm=("A - 1",),
+        without_key=(),
+        not_local=("A - 1", "B - 2"),
+        skipped=("#4 (local file)",),
+    )
+    assert summary(base) == (
+        f"Exported 3 tracks to {tmp_path / 'a.xml'} · 1 without BPM · "
+        "2 without a local file (placeholder paths) · 1 left out"
+    )
+    assert summary(replace(base, format="m3u8")).endswith("· 2 as streaming links · 1 left out")
+    assert "local" not in summary(replace(base, format="csv"))

@@ -115,6 +115,8 @@ def print_report(report: ExportReport) -> None:
             ),
             report.not_local,
         )
+    elif report.format == "m3u8":
+        _names(_("no local file, linked to its Deezer or Spotify page"), report.not_local)
     _names(_("left out (no track to export)"), report.skipped)
 
 
