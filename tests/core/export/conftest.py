@@ -69,6 +69,8 @@ async def fill_crate(library: Library, api_samples: Path) -> tuple[int, list[int
     believe = lastfm.parse_track_info(_load(api_samples, "lastfm/track_getInfo_cher_believe.json"))
 
     m = maneater.to_record()
+    # The ReccoBeats features body has no title, album or duration, and Cher's Last.fm body
+    # no Deezer id: those few identity values are set here; every measured value is parsed.
     inputs: list[tuple[TrackInput | None, dict[str, StepOutcome]]] = [
         (
             TrackInput(
