@@ -63,48 +63,85 @@ SLOW_ANSWER_S = 2.0
 #: Providers whose tail is longer (ReccoBeats: "slow at times, tens of seconds"): with too few
 #: slots, sends queue behind slow answers and then leave together, a burst that trips the limit.
 SLOW_ANSWERS_S = {"reccobeats": 8.0}
-#: Planned rates stay this far under a known window: sends delayed by the loop arrive bunched
-#: up, and at exactly R / W one late request is enough for an R+1st in some window.
+#: Planned bucket rates stay this far under a known window: sends delayed by the loop arrive
+#: bunched up, and at exactly R / W one late request is enough for an R+1st in some window.
 WINDOW_MARGIN = 0.95
+#: Providers limited by their window itself (``ProviderPolicy.window``, a sliding log that lets
+#: a whole window go at once) rather than a bucket paced under it. ReccoBeats is the slowest
+#: provider of a Deezer-sourced run (a search per track at 30 per 10 s), so the run's wall time
+#: is its window's; paced at 95 % of R / W with a burst of one, 206 calls took 72 s where the
+#: window allows 60. The others stay buckets: Deezer has headroom in every run, and bursts of
+#: 50 slow every other provider's sends on a shared loop and machine (the realistic sandbox
+#: then counted late Last.fm calls in the next second); Last.fm and MusicBrainz count one
+#: second, where a burst gains under a second per run.
+WINDOWED = frozenset({"reccobeats"})
+#: A window we limit by is planned this much longer than published: our send time is not the
+#: server's arrival time (a burst's last calls wait for connections and in the server's queue,
+#: measured at up to 0.17 s on the realistic sandbox), so a call sent at the start of one window
+#: and one sent at the start of the next must be over W apart by the server's clock too.
+WINDOW_SLACK = 0.05
+#: A free window still leaves as a quick run, not in one loop turn: at least this fraction of
+#: the average interval ``W / R`` between two calls (ReccoBeats: 30 calls over 2.6 s, not 0 s;
+#: a burst of 25 at once delayed the realistic sandbox's Last.fm answers by 0.4 s).
+WINDOW_SPACING = 0.25
+
+
+def planned_window(requests: int, seconds: float) -> tuple[int, float]:
+    """The sliding window we limit by for a provider's published ``requests`` per ``seconds``."""
+    return requests, seconds * (1.0 + WINDOW_SLACK)
 
 
 def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]:
     """One policy per provider: the net defaults, the user's rate, the provider's classifier.
 
-    A token bucket lets ``burst + rate * W`` requests into any window W, so where a provider's
-    window is known the burst is sized so that sum stays under R (one request of margin): one
-    tripped limit costs far more (a pause, then the adaptive rate's slow climb back) than the
-    burst ever saves. A default rate becomes 95 % of ``R / W``; a rate the user set is kept
-    (under ``R / W`` with the burst sized; above it as is: only a user pointing at a mirror, a
-    raised quota or the fast sandbox sets one, and capping it made ``[rates]`` do nothing).
+    Where a provider's window is known its first call goes alone (``first_alone``). A default
+    rate is a guess at the limit, so where the window is known we plan by it: the ``WINDOWED``
+    providers are limited by the window itself (N calls in about ``(ceil(N / R) - 1) * W``),
+    the others by a token bucket at 95 % of ``R / W``. A token bucket lets ``burst + rate * W``
+    requests into any window W, so its burst is sized so that sum stays under R (one request of
+    margin). A rate the user set is kept: under ``R / W`` (capped at 95 % of it) with the burst
+    sized; above it as is (only a user pointing at a mirror, a raised quota or the fast sandbox
+    sets one, and capping it made ``[rates]`` do nothing).
     """
     policies: dict[str, ProviderPolicy] = {}
     for name in PROVIDERS:
         base = DEFAULT_POLICIES[name]
         rate = float(settings.rates.get(name, base.rate))
         burst = max(1, min(base.burst, int(rate)))
-        window = KNOWN_WINDOWS.get(name)
-        default = settings_mod.DEFAULT_RATES.get(name)
-        if window is not None and (rate <= window[0] / window[1] or rate == default):
-            requests, seconds = window
-            # A default rate is a guess at the limit; where the window is known, plan by it.
+        known = KNOWN_WINDOWS.get(name)
+        default = rate == settings_mod.DEFAULT_RATES.get(name)
+        window: tuple[int, float] | None = None
+        spacing = 0.0
+        slots = 0
+        if known is not None and default and name in WINDOWED:
+            window = planned_window(*known)
+            rate, burst = window[0] / window[1], window[0]
+            spacing = WINDOW_SPACING * window[1] / window[0]
+            # A whole window leaves at once: each call needs its slot then, or the ones queued
+            # behind slow answers leave later, bunched with the next window's.
+            slots = window[0]
+        elif known is not None and (rate <= known[0] / known[1] or default):
+            requests, seconds = known
             planned = WINDOW_MARGIN * requests / seconds
-            rate = planned if rate == default else min(rate, planned)
+            rate = planned if default else min(rate, planned)
             burst = max(1, min(burst, int(requests - rate * seconds) - 1))
-        elif window is not None:
+        elif known is not None:
             # Above the published window on purpose (a mirror, a raised quota, the fast
             # sandbox): the user's number wins; the adaptive rate still backs off on a 429.
             log.info("rate for %s (%.1f/s) is above its published limit", name, rate)
         # Enough slots that slow answers never hold sends back: tokens are taken before slots,
         # so requests queued behind a full set of slots would go out together, as a burst.
         slow = SLOW_ANSWERS_S.get(name, SLOW_ANSWER_S)
-        concurrency = max(base.concurrency, math.ceil(rate * slow))
+        concurrency = max(base.concurrency, math.ceil(rate * slow), slots)
         policies[name] = dataclasses.replace(
             base,
             rate=rate,
             burst=burst,
             concurrency=concurrency,
             classify=CLASSIFIERS.get(name),
+            window=window,
+            window_spacing=spacing,
+            first_alone=known is not None,
         )
     return policies
 

@@ -1,23 +1,36 @@
-"""Runtime policies: the user's rates are used, and a known window only shapes the burst."""
+"""Runtime policies: known windows shape the default limits; the user's rates are used."""
 
 from __future__ import annotations
 
 from djdesk.core.models import PROVIDERS
-from djdesk.core.runtime import build_policies
+from djdesk.core.runtime import KNOWN_WINDOWS, WINDOWED, build_policies
 from djdesk.core.settings import Settings
 
 
 def test_default_rates_stay_inside_the_published_windows() -> None:
     policies = build_policies(Settings())
-    deezer = policies["deezer"]
-    # Any 5 s window sees at most burst + rate * 5 requests: under Deezer's 50.
-    assert deezer.rate == 9.5 and deezer.burst + deezer.rate * 5 < 50
-    assert policies["musicbrainz"].rate == 0.95 and policies["musicbrainz"].burst == 1
-    assert policies["lastfm"].burst + policies["lastfm"].rate * 1 <= 5 + 1
-    # ReccoBeats' default (5/s) is above the limit we plan for (30 per 10 s): capped, burst 1,
-    # and enough slots that its multi-second answers never hold sends back into a burst.
+    # Buckets: any W seconds see at most burst + rate * W requests, under the window's R.
+    for name, requests, seconds in (("lastfm", 5, 1.0), ("musicbrainz", 1, 1.0)):
+        p = policies[name]
+        assert p.window is None and p.burst + p.rate * seconds <= requests + 1
+        assert p.rate == 0.95 * requests / seconds and p.first_alone
+    # Windowed: the published window itself, planned a little longer, with slots for all of it.
+    for name in WINDOWED:
+        p = policies[name]
+        requests, seconds = KNOWN_WINDOWS[name]
+        assert p.window is not None and p.window[0] == requests
+        assert seconds < p.window[1] <= seconds * 1.05
+        assert p.concurrency >= requests and p.rate == requests / p.window[1]
+        assert 0 < p.window_spacing * requests < p.window[1]
+    recco = policies["reccobeats"]  # slots for its multi-second tail too
+    assert recco.window is not None and recco.concurrency >= recco.rate * 8
+    assert not policies["spotify"].first_alone and policies["spotify"].window is None
+
+
+def test_a_user_rate_under_a_known_window_stays_a_sized_bucket() -> None:
+    policies = build_policies(Settings(rates={**Settings().rates, "reccobeats": 2.0}))
     recco = policies["reccobeats"]
-    assert recco.rate == 2.85 and recco.burst == 1 and recco.concurrency >= recco.rate * 8
+    assert recco.window is None and recco.rate == 2.0 and recco.burst + 2.0 * 10 <= 30
 
 
 def test_a_rate_set_above_a_known_window_is_honoured() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from djdesk.core.clock import Clock
-from djdesk.core.net.ratelimit import TokenBucket
+from djdesk.core.net.ratelimit import Limiter
 
 
 class AdaptiveRate:
-    """Steers a bucket's rate between ``floor`` and ``ceiling`` (the configured rate).
+    """Steers a limiter's rate between ``floor`` and ``ceiling`` (the configured rate).
 
     Multiplicative decrease on every rate-limit signal; after ``recovery_after`` quiet seconds
     (no new signal, no recent step) a success adds ``step``. Climbing is lazy, on successes, so
@@ -27,7 +27,7 @@ class AdaptiveRate:
 
     def __init__(
         self,
-        bucket: TokenBucket,
+        bucket: Limiter,
         *,
         clock: Clock,
         floor: float,

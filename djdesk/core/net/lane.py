@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 from collections.abc import Callable
@@ -19,8 +20,12 @@ from djdesk.core.net.budget import Budget
 from djdesk.core.net.concurrency import PrioritySemaphore
 from djdesk.core.net.metrics import ProviderMetrics
 from djdesk.core.net.policy import ProviderPolicy
-from djdesk.core.net.ratelimit import TokenBucket
+from djdesk.core.net.ratelimit import Limiter, TokenBucket
 from djdesk.core.net.singleflight import SingleFlight
+from djdesk.core.net.timer import Cancellable, call_later
+
+#: The longest the rest of a provider's calls wait for its first answer (see ``opening``).
+OPENING_WAIT_S = 1.0
 
 #: How people spell the providers in messages.
 TITLES = {
@@ -58,7 +63,8 @@ class ProviderLane:
 
     policy: ProviderPolicy
     hub: Hub
-    bucket: TokenBucket
+    #: A ``TokenBucket``, or a ``WindowLimiter`` where the provider's window is known.
+    bucket: Limiter
     sem: PrioritySemaphore
     breaker: CircuitBreaker
     adaptive: AdaptiveRate
@@ -69,6 +75,10 @@ class ProviderLane:
     active: int = 0
     last_published: float = float("-inf")
     on_activity: Callable[[ProviderLane], None] | None = None
+    #: True once the first call to this provider came back (or ``OPENING_WAIT_S`` passed).
+    opened: bool = False
+    _opening: asyncio.Future[None] | None = None
+    _opening_timer: Cancellable | None = None
 
     @property
     def name(self) -> str:
@@ -77,6 +87,34 @@ class ProviderLane:
     @property
     def title(self) -> str:
         return TITLES.get(self.name, self.name.capitalize())
+
+    async def opening(self) -> bool:
+        """The first call to a provider goes alone; True for that caller (it calls ``open``).
+
+        Why: a first request opens a connection (TCP, TLS), so it reaches the server late,
+        while the ones the limiter grants after it ride warm connections and arrive on time:
+        the server then counts the late first one in the same window as calls we sent a full
+        window after it (the realistic sandbox's Last.fm answered 429 to the 6th call at 5/s).
+        The rest wait for its answer, at most ``OPENING_WAIT_S`` (a slow answer must not hold
+        a whole run), then go through the limiter as usual.
+        """
+        if self.opened or not self.policy.first_alone:
+            return False
+        if self._opening is None:
+            self._opening = asyncio.get_running_loop().create_future()
+            self._opening_timer = call_later(self.hub.clock, OPENING_WAIT_S, self.open)
+            return True
+        await asyncio.shield(self._opening)
+        return False
+
+    def open(self) -> None:
+        """The first call is back (or took too long): let everyone through from now on."""
+        self.opened = True
+        if self._opening_timer is not None:
+            self._opening_timer.cancel()
+            self._opening_timer = None
+        if self._opening is not None and not self._opening.done():
+            self._opening.set_result(None)
 
     def check_open(self) -> None:
         """Fail fast while paused or while the breaker refuses (no token, no slot taken)."""

@@ -26,8 +26,9 @@ from djdesk.core.net.concurrency import PrioritySemaphore
 from djdesk.core.net.lane import Hub, ProviderLane
 from djdesk.core.net.policy import DEFAULT_POLICIES, ProviderPolicy
 from djdesk.core.net.priority import priority as _priority
-from djdesk.core.net.ratelimit import TokenBucket
+from djdesk.core.net.ratelimit import Limiter, TokenBucket
 from djdesk.core.net.transport import PolicyTransport
+from djdesk.core.net.window import WindowLimiter
 
 T = TypeVar("T")
 
@@ -97,7 +98,14 @@ class Orchestrator:
         if policy is None:
             raise KeyError(f"no rate-limit policy for provider {provider!r}")
         clock = self._clock
-        bucket = TokenBucket(policy.rate, policy.burst, clock=clock, name=provider)
+        bucket: Limiter
+        if policy.window is not None:
+            requests, seconds = policy.window
+            bucket = WindowLimiter(
+                requests, seconds, spacing=policy.window_spacing, clock=clock, name=provider
+            )
+        else:
+            bucket = TokenBucket(policy.rate, policy.burst, clock=clock, name=provider)
         lane = ProviderLane(
             policy=policy,
             hub=self._hub,

@@ -76,6 +76,14 @@ class ProviderPolicy:
     :param default_cooldown: the cooldown when a rate limit comes without ``Retry-After``.
     :param min_rate: the floor the multiplicative decrease stops at.
     :param recovery_after: quiet seconds before the rate climbs back one step.
+    :param window: ``(R, W)``: limit by a sliding window of R calls in any W seconds instead of
+        a token bucket (``rate`` and ``burst`` are then R / W and R), for providers that count
+        a window: the whole window can go at once and N calls take ``(ceil(N / R) - 1) * W``.
+    :param window_spacing: with ``window``: at least this many seconds between two calls, so a
+        free window leaves as a quick run, not all in one loop turn.
+    :param first_alone: the first call goes alone and the rest wait for its answer (at most
+        ``lane.OPENING_WAIT_S``): for providers that count a window, where a first call slowed
+        by opening its connection shares a window with calls sent a window after it.
     """
 
     name: str
@@ -89,6 +97,9 @@ class ProviderPolicy:
     default_cooldown: float = 1.0
     min_rate: float | None = None
     recovery_after: float = 10.0
+    window: tuple[int, float] | None = None
+    window_spacing: float = 0.0
+    first_alone: bool = False
 
     @property
     def rate_floor(self) -> float:

@@ -6,7 +6,9 @@ transports, I/O in the innermost one), so a provider client cannot reach the net
 Order of gates, and why:
 1. Singleflight (GET/HEAD): identical concurrent requests wait for one execution and take no
    token, slot or budget of their own.
-2. Pause and breaker look (read-only): fail fast before queueing.
+2. The provider's first call goes alone (``ProviderLane.opening``: a cold connection arrives
+   late and would share a window with calls sent a window later); then pause and breaker
+   look (read-only): fail fast before queueing.
 3. Provider bucket, then global bucket: tokens are taken before any slot, so a provider waiting
    for its own token never holds a global slot (PyrateLimiter #301, reliability.md R11).
 4. Provider slot, then global slot; breaker permit taken synchronously inside them.
@@ -98,9 +100,13 @@ class PolicyTransport(httpx.AsyncBaseTransport):
     async def _send(self, request: httpx.Request, prio: int) -> Snapshot:
         lane = self._lane
         lane.active += 1
+        first = False
         try:
+            first = await lane.opening()
             return await self._attempts(request, prio)
         finally:
+            if first:
+                lane.open()
             lane.active -= 1
             if lane.on_activity is not None:
                 lane.on_activity(lane)
