@@ -70,20 +70,20 @@ WINDOW_MARGIN = 0.95
 #: a whole window go at once) rather than a bucket paced under it. ReccoBeats is the slowest
 #: provider of a Deezer-sourced run (a search per track at 30 per 10 s), so the run's wall time
 #: is its window's; paced at 95 % of R / W with a burst of one, 206 calls took 72 s where the
-#: window allows 60. The others stay buckets: Deezer has headroom in every run, and bursts of
-#: 50 slow every other provider's sends on a shared loop and machine (the realistic sandbox
-#: then counted late Last.fm calls in the next second); Last.fm and MusicBrainz count one
-#: second, where a burst gains under a second per run.
+#: window allows 60. The others stay buckets: Deezer has headroom in every run (windowed, the
+#: realistic bench gained nothing and its first burst saw 0.1 s arrival delays); Last.fm and
+#: MusicBrainz count one second, where a burst gains under a second per run and the slack a
+#: burst needs against arrival jitter would cost more than that.
 WINDOWED = frozenset({"reccobeats"})
 #: A window we limit by is planned this much longer than published: our send time is not the
-#: server's arrival time (a burst's last calls wait for connections and in the server's queue,
-#: measured at up to 0.17 s on the realistic sandbox), so a call sent at the start of one window
-#: and one sent at the start of the next must be over W apart by the server's clock too.
-WINDOW_SLACK = 0.05
+#: server's arrival time (calls wait for connections and in the server's queue: 30-60 ms at
+#: p99 on the realistic sandbox once the first call is back), so a call sent at the start of
+#: one window and one sent at the start of the next must be over W apart by its clock too.
+WINDOW_SLACK = 0.025
 #: A free window still leaves as a quick run, not in one loop turn: at least this fraction of
-#: the average interval ``W / R`` between two calls (ReccoBeats: 30 calls over 2.6 s, not 0 s;
-#: a burst of 25 at once delayed the realistic sandbox's Last.fm answers by 0.4 s).
-WINDOW_SPACING = 0.25
+#: the average interval ``W / R`` between two calls (ReccoBeats: 30 calls over 1 s, not 0 s;
+#: a burst of 25 in one turn delayed the realistic sandbox's Last.fm answers by 0.4 s).
+WINDOW_SPACING = 0.1
 
 
 def planned_window(requests: int, seconds: float) -> tuple[int, float]:

@@ -16,10 +16,12 @@ from djdesk.core.events import ProviderStats
 from djdesk.core.models import Priority
 from djdesk.core.net.batching import BatchLoader
 from djdesk.core.net.breaker import BreakerConfig, BreakerState
+from djdesk.core.net.lane import OPENING_WAIT_S
 from djdesk.core.net.orchestrator import Orchestrator
 from djdesk.core.net.policy import DEFAULT_POLICIES
 from djdesk.core.net.retry import RetryPolicy
 from djdesk.core.net.transport import PolicyTransport
+from djdesk.core.net.window import WindowLimiter
 from tests.core.net.orch_helpers import DEEZER, Recorder, policy
 from tests.core.net.vclock import VirtualClock
 
@@ -330,3 +332,79 @@ async def test_enqueue_batch_returns_at_once_and_each_future_resolves_alone(
     stuck = orch.enqueue_batch("c", [lambda: asyncio.Event().wait()])
     await orch.aclose()
     assert stuck[0].cancelled()
+
+
+async def test_first_alone_holds_the_rest_until_the_first_answer(vclock: VirtualClock) -> None:
+    """A cold connection arrives late: the provider's first call goes alone (first_alone)."""
+    sent: list[float] = []
+    release = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(vclock.monotonic())
+        if len(sent) == 1:
+            await release.wait()
+        return httpx.Response(200)
+
+    orch = Orchestrator(
+        {"deezer": policy(first_alone=True)}, clock=vclock, transport=_mock(handler)
+    )
+    client = orch.client("deezer", DEEZER)
+    tasks = [asyncio.create_task(client.get(f"/t/{i}")) for i in range(5)]
+    await vclock.advance(0.5)
+    assert len(sent) == 1 and not orch.lane("deezer").opened
+    release.set()
+    await vclock.advance(0.01)
+    assert len(sent) == 5 and orch.lane("deezer").opened
+    assert [r.status_code for r in await asyncio.gather(*tasks)] == [200] * 5
+    await orch.aclose()
+
+
+async def test_first_alone_waits_at_most_the_opening_wait(vclock: VirtualClock) -> None:
+    sent: list[str] = []
+    never = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        if request.url.path == "/slow":
+            await never.wait()
+        return httpx.Response(200)
+
+    orch = Orchestrator(
+        {"deezer": policy(first_alone=True)}, clock=vclock, transport=_mock(handler)
+    )
+    client = orch.client("deezer", DEEZER)
+    slow = asyncio.create_task(client.get("/slow"))
+    await vclock.settle()
+    rest = [asyncio.create_task(client.get(f"/t/{i}")) for i in range(3)]
+    await vclock.advance(OPENING_WAIT_S - 0.01)
+    assert sent == ["/slow"]
+    await vclock.advance(0.02)
+    assert sorted(sent[1:]) == ["/t/0", "/t/1", "/t/2"]
+    await asyncio.gather(*rest)
+    slow.cancel()
+    await asyncio.gather(slow, return_exceptions=True)
+    await orch.aclose()
+
+
+async def test_a_windowed_policy_limits_by_its_window(vclock: VirtualClock) -> None:
+    """policy.window: the lane gets a WindowLimiter; a whole window goes at once."""
+    sent: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(vclock.monotonic())
+        return httpx.Response(200)
+
+    orch = Orchestrator(
+        {"reccobeats": policy("reccobeats", rate=3.0, burst=30, concurrency=30, window=(30, 10.0))},
+        clock=vclock,
+        transport=_mock(handler),
+    )
+    client = orch.client("reccobeats", RECCO)
+    t0 = vclock.monotonic()
+    tasks = [asyncio.create_task(client.get(f"/track/{i}")) for i in range(70)]
+    await vclock.advance(25.0)
+    await asyncio.gather(*tasks)
+    offsets = sorted(round(t - t0, 6) for t in sent)
+    assert offsets == [0.0] * 30 + [10.0] * 30 + [20.0] * 10
+    assert isinstance(orch.lane("reccobeats").bucket, WindowLimiter)
+    await orch.aclose()
