@@ -205,7 +205,12 @@ class Run:
             await asyncio.gather(*workers, return_exceptions=True)
             todo.close()
             await self._queue.put(None)
-            await asyncio.shield(writer)
+            try:
+                await asyncio.shield(writer)  # finished tracks are saved even when cancelled
+            finally:
+                if not writer.done():  # cancelled again while saving: stop, leave no task
+                    writer.cancel()
+                    await asyncio.gather(writer, return_exceptions=True)
         return self.stats
 
     def _admit(

@@ -6,6 +6,7 @@ held ~250,000 objects that every full garbage collection walked, stalling the GU
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Iterator
 
@@ -53,3 +54,29 @@ async def test_a_run_works_at_most_in_flight_tracks_and_keeps_batches_full(
     assert working == [0, window]
     calls = {k: n - before.get(k, 0) for k, n in after.items() if n != before.get(k, 0)}
     assert sum(calls.values()) <= math.ceil(result.stats.total / 40) + 1, calls
+
+
+async def test_a_second_cancel_while_saving_leaves_no_task_behind(
+    sandbox: SandboxThread,
+) -> None:
+    url = demo_url(catalog_of(sandbox), "spotify", 25)
+    async with sandbox_runtime(sandbox.endpoints) as rt:
+        saving = asyncio.Event()
+        record = rt.library.record_units
+
+        async def stuck(*args: object, **kwargs: object) -> None:
+            saving.set()
+            await asyncio.Event().wait()  # a save that never ends
+            await record(*args, **kwargs)  # type: ignore[arg-type]
+
+        rt.library.record_units = stuck  # type: ignore[method-assign]
+        task = asyncio.ensure_future(rt.engine.enrich(url))
+        await saving.wait()
+        task.cancel()  # the run stops its tracks, then waits for the save
+        for _ in range(50):
+            await asyncio.sleep(0)
+        task.cancel()  # and is told again
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        writers = [t for t in asyncio.all_tasks() if "Run._writer" in repr(t.get_coro())]
+        assert writers == []
