@@ -1,6 +1,6 @@
 """Small helpers the engine adapter uses to shape core events for the progress panel.
 
-Kept apart so ``engine_adapter`` holds only the adapter: a logging handler that turns core
+Kept apart so ``engine_relay`` holds only the translation: a logging handler that turns core
 warnings into run-log lines, and per-run rebasing of the orchestrator's process-wide counters.
 """
 

@@ -1,0 +1,167 @@
+"""The control side of ``EngineServices`` (EnrichmentControl): import, runs, pins, export.
+
+Runs are the engine's jobs, keyed here by playlist id; re-enrich resumes the playlist's latest
+stopped job (finished tracks are skipped) before it starts a new one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from djdesk.core.errors import DJDeskError, UnsupportedLinkError
+from djdesk.core.events import TrackEnriched
+from djdesk.core.i18n import _
+from djdesk.gui.engine_state import RESUMABLE, SOFT_STOP_S, EngineState
+from djdesk.gui.playlists.links import expand_link, short_link_provider
+
+if TYPE_CHECKING:
+    from djdesk.core.export import ExportReport
+
+
+class EngineControl(EngineState):
+    """EnrichmentControl over the runtime's engine and library."""
+
+    async def import_link(self, text: str) -> str:
+        rt = await self.runtime()
+        source = await self.expand_short_link(text.strip())
+        imported = await rt.engine.import_only(source)
+        pid = str(imported.playlist_id)
+        self._sources[pid] = source
+        self._say(
+            logging.INFO,
+            _("Imported “{name}” ({n} tracks)").format(
+                name=imported.name, n=len(imported.track_ids)
+            ),
+            "importer",
+        )
+        return pid
+
+    async def expand_short_link(self, text: str) -> str:
+        """A short link as its full link, fetched through the orchestrator (never around it).
+
+        The redirects count against the lane of the link's service (rate limit, breaker,
+        stats) at interactive priority: a user is waiting on the drop.
+        """
+        from djdesk.core import urls
+        from djdesk.core.models import Priority
+
+        if not urls.is_short_link(text):
+            return text
+        rt = await self.runtime()
+        orch = rt.orchestrator
+        with orch.priority(Priority.INTERACTIVE):
+            async with orch.client(short_link_provider(text), "", timeout=10.0) as http:
+                return await expand_link(text, http)
+
+    async def import_csv(self, path: Path) -> str:
+        if not await asyncio.to_thread(path.is_file):
+            raise UnsupportedLinkError(
+                _("{name} is not a readable file.").format(name=path.name),
+                hint=_("Drop an Exportify playlist CSV."),
+            )
+        return await self.import_link(str(path))
+
+    async def enrich(self, playlist_id: str) -> None:
+        """Run (or resume) the playlist's job; a second call waits on the run in progress."""
+        task = self._runs.get(playlist_id)
+        if task is None or task.done():
+            if self._paused:
+                self.resume()  # a new run is an explicit "go": nothing stays paused
+            task = asyncio.ensure_future(self._run(playlist_id))
+            task.set_name(f"enrich {playlist_id}")
+            self._runs[playlist_id] = task
+        await asyncio.shield(task)
+
+    async def _run(self, playlist_id: str) -> None:
+        rt = await self.runtime()
+        pid_int = int(playlist_id)
+        jobs = [j for j in await rt.library.list_jobs(RESUMABLE) if j.playlist_id == pid_int]
+        if jobs:
+            job = max(jobs, key=lambda j: j.updated_at)
+            self._job_pid[job.id] = playlist_id
+            self._say(logging.INFO, _("Resuming job {job}").format(job=job.id))
+            await rt.engine.resume(job.id)
+            return
+        source = self._sources.get(playlist_id)
+        if source is None:
+            summary = await rt.library.get_playlist(pid_int)
+            if summary is None or not summary.url:
+                raise UnsupportedLinkError(_("This playlist has no link to enrich it from."))
+            source = summary.url
+        from djdesk.core.engine.enricher import EnrichOptions  # heavy: after the window shows
+
+        job_id = uuid.uuid4().hex[:12]
+        self._job_pid[job_id] = playlist_id
+        await rt.engine.enrich(source, EnrichOptions(), job_id=job_id)
+
+    def remove(self, playlist_id: str) -> None:
+        for job, pid in self._job_pid.items():
+            if pid == playlist_id and job in self._jobs() and self._rt is not None:
+                self._rt.engine.cancel(job)
+        self._playlists.pop(playlist_id, None)
+        for rid in self._ids.pop(playlist_id, ()):
+            self._rows.pop(rid, None)
+        self._spawn(self._delete(playlist_id), f"remove {playlist_id}")
+
+    async def _delete(self, playlist_id: str) -> None:
+        run = self._runs.pop(playlist_id, None)
+        if run is not None:
+            with contextlib.suppress(asyncio.CancelledError, DJDeskError):
+                await asyncio.wait_for(asyncio.shield(run), 3.0)
+        rt = await self.runtime()
+        await rt.library.delete_playlist(int(playlist_id))
+        self._say(logging.INFO, _("Playlist removed"))
+
+    def pause(self) -> None:
+        self._paused = True
+        for job in self._jobs():
+            self._rt.engine.pause(job)  # type: ignore[union-attr]
+
+    def resume(self) -> None:
+        self._paused = False
+        for job in self._jobs():
+            self._rt.engine.unpause(job)  # type: ignore[union-attr]
+
+    def cancel(self, hard_after_s: float | None = SOFT_STOP_S) -> None:
+        """Stop every run; the engine keeps finished work and re-enrich resumes the job.
+
+        The engine's cancel is soft (tracks stop at their next gate, but those already waiting
+        on a rate limit finish first, which can take seconds); after ``hard_after_s`` the run
+        task is cancelled outright, which the engine also records as a cancelled job.
+        """
+        for job in self._jobs():
+            self._rt.engine.cancel(job)  # type: ignore[union-attr]
+        if hard_after_s is None:
+            return
+        loop = asyncio.get_event_loop()
+        for task in self._runs.values():
+            if not task.done():
+                loop.call_later(hard_after_s, task.cancel)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    async def pin(self, track_id: int, provider: str, candidate_id: str) -> None:
+        rt = await self.runtime()
+        await rt.library.pin(track_id, provider, candidate_id)
+        self._say(
+            logging.INFO,
+            _("Pinned {provider} match {id} for track {track}; re-enrich to apply it").format(
+                provider=provider, id=candidate_id, track=track_id
+            ),
+        )
+        self._events.publish(TrackEnriched("pin", track_id, (), ""))
+
+    async def export_playlist(
+        self, playlist_id: str, fmt: str, dest: Path, notation: str
+    ) -> ExportReport:
+        from djdesk.core.export import export_playlist
+
+        rt = await self.runtime()
+        return await export_playlist(rt.library, int(playlist_id), fmt, dest, notation=notation)
