@@ -146,6 +146,16 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
     return policies
 
 
+def planned_rates(settings: settings_mod.Settings) -> dict[str, float]:
+    """Requests per second the orchestrator plans per provider with ``settings``.
+
+    For front ends that show rates (the settings dialog, ``djdesk config``): a default rate is
+    planned from the provider's window (95 % of it, or the window itself), so the number a user
+    sees must come from the same planning the runtime uses, not from ``Settings.rates``.
+    """
+    return {name: policy.rate for name, policy in build_policies(settings).items()}
+
+
 @dataclass
 class Runtime:
     """Narrow accessors for the front ends: take what you need, never pass the whole runtime."""

@@ -392,6 +392,9 @@ class FakeAccounts:
     def clear_lastfm_key(self) -> None:
         self._lastfm = False
 
+    def storage_note(self) -> str:
+        return "Keys and tokens are kept in memory (fake accounts)."
+
 
 def _export_track(row: TrackRow) -> ExportTrack:
     """A fake row as the exports see it; a default BPM is left out, as the core does."""

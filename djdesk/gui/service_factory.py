@@ -25,7 +25,7 @@ from djdesk.core.paths import Paths
 from djdesk.core.secrets import SecretStore
 from djdesk.core.settings import Settings
 from djdesk.gui.cache_inspector.deferred import DeferredCacheBrowser
-from djdesk.gui.dialogs.accounts import KeyringAccounts
+from djdesk.gui.dialogs.accounts import KeyringAccounts, RuntimeGetter
 from djdesk.gui.engine_adapter import EngineServices
 from djdesk.gui.services import Services
 
@@ -52,8 +52,10 @@ class DemoLink:
 class DemoAccounts(KeyringAccounts):
     """Accounts in demo mode: the session-only store; "log in" is the sandbox's PKCE login."""
 
-    def __init__(self, store: SecretStore, endpoints: dict[str, str]) -> None:
-        super().__init__(store)
+    def __init__(
+        self, store: SecretStore, endpoints: dict[str, str], *, runtime: RuntimeGetter | None = None
+    ) -> None:
+        super().__init__(store, runtime=runtime)
         self.endpoints = endpoints
 
     async def spotify_login(self) -> None:
@@ -182,7 +184,11 @@ def open_services(
         secrets.use_session_only()
     engine = EngineServices()
     cache = DeferredCacheBrowser()
-    accounts = DemoAccounts(secrets, {}) if demo else KeyringAccounts(secrets)
+    accounts = (
+        DemoAccounts(secrets, {}, runtime=engine.runtime)
+        if demo
+        else KeyringAccounts(secrets, runtime=engine.runtime)
+    )
     services = Services(library=engine, control=engine, cache=cache, accounts=accounts)
     return Opened(
         services=services,

@@ -11,7 +11,7 @@ network is ``async`` and runs as a task on the qasync loop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -176,7 +176,14 @@ class EnrichmentControl(Protocol):
         """Run (or re-run) enrichment until done or cancelled; progress goes to ``events``."""
         ...
 
-    def remove(self, playlist_id: str) -> None: ...
+    def remove(self, playlist_id: str) -> Awaitable[None]:
+        """Drop the playlist from the snapshot now and delete it from the library.
+
+        The returned awaitable finishes once the library's delete has run (then a refresh no
+        longer lists it) and raises its error. It runs whether or not it is awaited, so a
+        caller that only fires it still removes the playlist.
+        """
+        ...
 
     def pause(self) -> None: ...
 
@@ -264,6 +271,10 @@ class AccountService(Protocol):
         ...
 
     def clear_lastfm_key(self) -> None: ...
+
+    def storage_note(self) -> str:
+        """Where keys and tokens are really kept (keyring, this session only, nowhere)."""
+        ...
 
 
 @dataclass

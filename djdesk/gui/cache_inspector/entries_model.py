@@ -54,9 +54,9 @@ def format_ttl(expires_at: float | None, now: float) -> str:
     if left <= 0:
         return _("expired")
     if left < 3600:
-        return f"{int(left // 60)} min"
+        return _("{n} min").format(n=int(left // 60))
     if left < 2 * 86400:
-        return f"{int(left // 3600)} h"
+        return _("{n} h").format(n=int(left // 3600))
     return _("{n} days").format(n=int(left // 86400))
 
 

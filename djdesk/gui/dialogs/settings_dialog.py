@@ -32,16 +32,17 @@ from PySide6.QtWidgets import (
 
 from djdesk.core.cache.policy import DEFAULT_TTLS
 from djdesk.core.errors import DJDeskError
-from djdesk.core.i18n import _
+from djdesk.core.i18n import N_, _
 from djdesk.core.settings import DEFAULT_RATES, KEY_NOTATIONS, Settings
 from djdesk.gui import theme
 from djdesk.gui.services import AccountService
 from djdesk.gui.tasks import TaskRegistry
 
+#: Marked with ``N_`` and translated where shown, so a language set after import still applies.
 _NOTATION_LABELS = {
-    "camelot": _("Camelot (8A)"),
-    "open_key": _("Open Key (1m)"),
-    "classic": _("Classic (Am)"),
+    "camelot": N_("Camelot (8A)"),
+    "open_key": N_("Open Key (1m)"),
+    "classic": N_("Classic (Am)"),
 }
 
 
@@ -113,11 +114,11 @@ class SettingsDialog(QDialog):
         row.addWidget(self.clear_key_button)
         ll.addRow(_("API key"), row)
         ll.addRow("", self.key_message)
-        note = QLabel(_("Keys and tokens are kept in your system keyring, never in a file."))
-        note.setWordWrap(True)
+        self.storage_note = QLabel(self._accounts.storage_note())
+        self.storage_note.setWordWrap(True)
         lay.addWidget(spotify)
         lay.addWidget(lastfm)
-        lay.addWidget(note)
+        lay.addWidget(self.storage_note)
         lay.addStretch(1)
         self._refresh_accounts()
         return page
@@ -127,7 +128,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         self.notation = QComboBox()
         for name in KEY_NOTATIONS:
-            self.notation.addItem(_NOTATION_LABELS.get(name, name), name)
+            self.notation.addItem(_(_NOTATION_LABELS.get(name, name)), name)
         self.notation.setCurrentIndex(max(0, self.notation.findData(self._settings.key_notation)))
         self.bpm_min = QDoubleSpinBox()
         self.bpm_max = QDoubleSpinBox()
@@ -151,18 +152,44 @@ class SettingsDialog(QDialog):
         return page
 
     def _rates_tab(self) -> QWidget:
+        """The rates the engine plans (``runtime.planned_rates``), not the raw settings.
+
+        A default rate is planned from the provider's published window, so showing
+        ``Settings.rates`` would show numbers the engine never uses. A spin box left as shown
+        keeps the setting as it was (a default stays a default and keeps its planning).
+        """
+        from djdesk.core.runtime import planned_rates
+
         page = QWidget()
         form = QFormLayout(page)
+        note = QLabel(
+            _(
+                "What DJDesk plans for each service: just under its published limit. "
+                "A rate you change is used as you set it (kept under a published limit)."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        planned = planned_rates(self._settings)
         self.rates: dict[str, QDoubleSpinBox] = {}
+        self._shown_rates: dict[str, float] = {}
         for name in DEFAULT_RATES:
             spin = QDoubleSpinBox()
-            spin.setRange(0.1, 100.0)
-            spin.setDecimals(1)
+            spin.setRange(0.01, 100.0)
+            spin.setDecimals(2)
             spin.setSuffix(_(" requests/s"))
-            spin.setValue(self._settings.rates.get(name, DEFAULT_RATES[name]))
+            spin.setValue(planned.get(name, DEFAULT_RATES[name]))
+            self._shown_rates[name] = spin.value()  # as rounded by the spin box
             self.rates[name] = spin
             form.addRow(name, spin)
         return page
+
+    def _changed_rates(self) -> dict[str, float]:
+        return {
+            name: spin.value()
+            for name, spin in self.rates.items()
+            if spin.value() != self._shown_rates[name]
+        }
 
     def _ttl_tab(self) -> QWidget:
         page = QWidget()
@@ -222,7 +249,7 @@ class SettingsDialog(QDialog):
                 return
             self.lastfm_key.clear()
             self.lastfm_key.setPlaceholderText(_("a key is stored"))
-            self._key_message(_("Key accepted and stored in the keyring."), "info")
+            self._key_message(_("Last.fm accepted the key; it is stored."), "info")
             self._refresh_accounts()
 
         self._key_message(_("Checking the key with Last.fm…"), "info")
@@ -262,7 +289,7 @@ class SettingsDialog(QDialog):
             bpm_min=self.bpm_min.value(),
             bpm_max=self.bpm_max.value(),
             demo=self.demo.isChecked(),
-            rates={**self._settings.rates, **{n: s.value() for n, s in self.rates.items()}},
+            rates={**self._settings.rates, **self._changed_rates()},
             ttl=ttl,
         ).validate()
 

@@ -67,3 +67,33 @@ def test_spotify_login_and_logout_go_through_the_service(qtbot: Any, qloop: Any)
     assert dialog.logout_button.isEnabled() and not dialog.login_button.isEnabled()
     dialog.logout_button.click()
     assert dialog.spotify_status.text() == "Not logged in"
+
+
+def test_rate_tab_shows_the_planned_rates_and_keeps_untouched_defaults(qtbot: Any) -> None:
+    """The tab shows what the engine plans (``runtime.planned_rates``), not Settings.rates."""
+    from djdesk.core.runtime import planned_rates
+
+    dialog = _dialog(qtbot)
+    planned = planned_rates(Settings())
+    assert dialog.rates["lastfm"].value() == 4.75  # 95 % of 5 per second
+    assert dialog.rates["deezer"].value() == 9.5  # 95 % of 50 per 5 s
+    assert dialog.rates["reccobeats"].value() == round(planned["reccobeats"], 2)  # its window
+    assert dialog.rates["lastfm"].decimals() == 2, "4.75 must not read as 4.8"
+    new = dialog.build_settings()
+    assert new.rates == Settings().rates, "a rate left as shown stays the default"
+    assert planned_rates(new) == planned
+    dialog.rates["lastfm"].setValue(2.0)
+    assert dialog.build_settings().rates["lastfm"] == 2.0
+
+
+def test_storage_note_comes_from_the_account_service(qtbot: Any) -> None:
+    dialog = _dialog(qtbot)
+    assert dialog.storage_note.text() == FakeAccounts().storage_note()
+
+
+def test_notation_labels_are_translated_when_shown(qtbot: Any, monkeypatch: Any) -> None:
+    from djdesk.gui.dialogs import settings_dialog
+
+    monkeypatch.setattr(settings_dialog, "_", lambda text: f"<{text}>")
+    dialog = _dialog(qtbot)
+    assert dialog.notation.itemText(dialog.notation.findData("camelot")) == "<Camelot (8A)>"
