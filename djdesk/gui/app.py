@@ -33,6 +33,7 @@ from djdesk.core.i18n import _
 from djdesk.core.logs import setup_logging
 from djdesk.core.paths import default_paths
 from djdesk.gui import theme
+from djdesk.gui.signals import SignalCloser
 
 if TYPE_CHECKING:
     from djdesk.gui.main_window import MainWindow
@@ -77,8 +78,12 @@ def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTyp
     sys.__excepthook__(kind, value, tb)
 
 
-async def start(app: QApplication, *, demo: bool) -> int:
-    """Open the window and run until it has closed cleanly. The same shape runs headless."""
+async def start(app: QApplication, *, demo: bool, handle_signals: bool = False) -> int:
+    """Open the window and run until it has closed cleanly. The same shape runs headless.
+
+    ``handle_signals``: Ctrl+C / SIGTERM close the window like its close button (the process
+    entry sets it; tests leave the handlers alone). The result is then 128 + the signal.
+    """
     global _error_sink
     from djdesk.gui.main_window import MainWindow
     from djdesk.gui.service_factory import open_services
@@ -97,13 +102,18 @@ async def start(app: QApplication, *, demo: bool) -> int:
     window.closed.connect(lambda: closed.done() or closed.set_result(None))
     app.aboutToQuit.connect(window.close)
     window.show()
+    closer = SignalCloser(window.close).install() if handle_signals else None
     window.tasks.start(start_engine(opened, window), name="start engine")
     try:
         await closed
     finally:
         _error_sink = None
-        await opened.aclose()
-    return 0
+        try:
+            await opened.aclose()
+        finally:
+            if closer is not None:
+                closer.uninstall()
+    return 0 if closer is None else closer.exit_code
 
 
 async def start_engine(opened: Opened, window: MainWindow) -> None:
@@ -122,6 +132,10 @@ async def start_engine(opened: Opened, window: MainWindow) -> None:
     ]
     window.engine_ready(suggestions)
     settle_heap()
+    # The readiness line scripts and the signal test wait for (stderr with -v, and the log file).
+    log.info(
+        "ready: the window and the engine are running%s", " (demo mode)" if opened.demo else ""
+    )
 
 
 def settle_heap() -> None:
@@ -148,5 +162,5 @@ def run_app(*, demo: bool, verbose: int = 0) -> int:
     app = make_application()
     sys.excepthook = excepthook
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        code = runner.run(start(app, demo=demo))
+        code = runner.run(start(app, demo=demo, handle_signals=True))
     return code
