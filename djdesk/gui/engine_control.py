@@ -99,14 +99,16 @@ class EngineControl(EngineState):
         self._job_pid[job_id] = playlist_id
         await rt.engine.enrich(source, EnrichOptions(), job_id=job_id)
 
-    def remove(self, playlist_id: str) -> None:
+    def remove(self, playlist_id: str) -> asyncio.Task[None]:
+        """Gone from the snapshot at once; the returned task is the library's delete (a run
+        on the playlist is stopped first), so awaiting it means a refresh will not list it."""
         for job, pid in self._job_pid.items():
             if pid == playlist_id and job in self._jobs() and self._rt is not None:
                 self._rt.engine.cancel(job)
         self._playlists.pop(playlist_id, None)
         for rid in self._ids.pop(playlist_id, ()):
             self._rows.pop(rid, None)
-        self._spawn(self._delete(playlist_id), f"remove {playlist_id}")
+        return self._spawn(self._delete(playlist_id), f"remove {playlist_id}")
 
     async def _delete(self, playlist_id: str) -> None:
         run = self._runs.pop(playlist_id, None)

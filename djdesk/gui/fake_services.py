@@ -14,7 +14,7 @@ import csv
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Generator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +88,7 @@ class FakeEngine:
         self._resume = asyncio.Event()
         self._resume.set()
         self._runs: dict[str, asyncio.Task[None]] = {}
+        self._deleting: dict[str, PlaylistInfo] = {}
 
     # --- LibraryView -----------------------------------------------------------------------------
 
@@ -109,6 +110,7 @@ class FakeEngine:
 
     async def refresh_playlists(self) -> None:
         await asyncio.sleep(0)
+        self._playlists.update(self._deleting)  # not deleted yet: the library still lists it
 
     async def load_playlist(self, playlist_id: str) -> None:
         await asyncio.sleep(0)
@@ -190,13 +192,27 @@ class FakeEngine:
         self._playlists[ref] = PlaylistInfo(ref, name, owner, len(ids), "imported", source)
         self._log(logging.INFO, f"Imported “{name}” ({len(ids)} tracks)", "importer")
 
-    def remove(self, playlist_id: str) -> None:
+    def remove(self, playlist_id: str) -> Awaitable[None]:
+        """Like the real one: gone from the snapshot now, deleted from the "database" when the
+        returned task has run (until then ``refresh_playlists`` lists it again)."""
         task = self._runs.pop(playlist_id, None)
         if task:
             task.cancel()
-        self._playlists.pop(playlist_id, None)
+        info = self._playlists.pop(playlist_id, None)
+        if info is not None:
+            self._deleting[playlist_id] = info
         for tid in self._tracks.pop(playlist_id, ()):
             self._rows.pop(tid, None)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a sync caller): delete now
+            self._deleting.pop(playlist_id, None)
+            return _DONE
+        return asyncio.ensure_future(self._delete(playlist_id))
+
+    async def _delete(self, playlist_id: str) -> None:
+        await asyncio.sleep(0)  # the real delete runs on the library's thread
+        self._deleting.pop(playlist_id, None)
 
     def pause(self) -> None:
         self._resume.clear()
@@ -315,6 +331,17 @@ class FakeEngine:
 
     def _log(self, level: int, message: str, source: str = "") -> None:
         self._events.publish(LogMessage(level, message, source))
+
+
+class _Done:
+    """An awaitable that is already finished (``remove`` without a running loop)."""
+
+    def __await__(self) -> Generator[None, None, None]:
+        return
+        yield
+
+
+_DONE = _Done()
 
 
 class _Stats:
