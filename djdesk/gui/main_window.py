@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -55,6 +56,18 @@ from djdesk.gui.ui_state import STATE_VERSION, UiState
 
 log = logging.getLogger(__name__)
 SHUTDOWN_BUDGET_S = 2.5
+#: The size a first start opens at, shrunk to the screen's free area when that is smaller.
+DEFAULT_SIZE = QSize(1280, 800)
+
+
+def fit_to(rect: QRect, available: QRect) -> QRect:
+    """``rect`` shrunk to ``available`` and moved inside it (a saved geometry from a bigger
+    screen, or the default size on a 1366x768 laptop, must not hang off the screen)."""
+    w = min(rect.width(), available.width())
+    h = min(rect.height(), available.height())
+    x = min(max(rect.x(), available.x()), available.x() + available.width() - w)
+    y = min(max(rect.y(), available.y()), available.y() + available.height() - h)
+    return QRect(x, y, w, h)
 
 
 class MainWindow(QMainWindow):
@@ -138,13 +151,22 @@ class MainWindow(QMainWindow):
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         self.playlists.set_key_notation(self.settings.key_notation)
         self.statusBar().showMessage(_("Starting the enrichment engine…"), 8000)
-        self.resize(1280, 800)
+        self.resize(DEFAULT_SIZE)
         self.restore_state()
+        self.fit_to_screen()
+        self._update_actions()
 
     def engine_ready(self, suggestions: list[tuple[str, str]] | None = None) -> None:
-        """The runtime is open: load the library, offer ``suggestions`` (label, link) if empty."""
+        """The runtime is open: load the library, offer ``suggestions`` (label, link) if empty.
+
+        The playlist shown when the window last closed is shown again (if it still exists).
+        """
         self.playlists.set_suggestions(list(suggestions or ()))
-        self.tasks.start(self.playlists.refresh_playlists(), name="load playlists")
+        last = self.ui_state.value("library/playlist")
+        self.tasks.start(
+            self.playlists.refresh_playlists(select=last if isinstance(last, str) else None),
+            name="load playlists",
+        )
         if self.tabs.currentWidget() is self.cache:
             self.cache.refresh()
         self.statusBar().showMessage(
@@ -163,8 +185,36 @@ class MainWindow(QMainWindow):
         b.breaker_changed.connect(self.progress.stats_model.on_breaker)
         b.log_messages.connect(self.progress.on_log)
         b.job_state_changed.connect(self._on_job_state)
+        p = self.playlists
+        p.playlist_shown.connect(self._update_actions)
+        p.playlist_removed.connect(self._on_playlist_removed)
+        p.playlist_imported.connect(lambda _pid: self._update_actions())
+        c = self.cache
+        c.namespaces.selectionModel().currentRowChanged.connect(self._update_actions)
+        c.entries.selectionModel().currentRowChanged.connect(self._update_actions)
+        c.entries_model.modelReset.connect(self._update_actions)
+
+    def _update_actions(self, *_args: object) -> None:
+        """Grey out what does not apply now (no playlist shown, no cache entry chosen, no run)."""
+        has_playlist = self.playlists.current_playlist() is not None
+        for action in (self.reenrich_action, self.remove_action, self.export_action):
+            action.setEnabled(has_playlist)
+        running = self.progress.running
+        self.pause_action.setEnabled(running)
+        self.stop_action.setEnabled(running)
+        has_entry = self.cache.current_entry() is not None
+        self.delete_entry_action.setEnabled(has_entry)
+        self.expire_entry_action.setEnabled(has_entry)
+        has_ns = self.cache.current_namespace() is not None
+        self.purge_action.setEnabled(has_ns)
+        self.bump_action.setEnabled(has_ns)
+
+    def _on_playlist_removed(self, _pid: str) -> None:
+        self._update_actions()
+        self.statusBar().showMessage(_("Playlist removed."), 8000)
 
     def _on_job_state(self, event: object) -> None:
+        self._update_actions()
         if (
             getattr(event, "state", "") in ("done", "cancelled")
             and self.tabs.currentWidget() is self.cache
@@ -207,8 +257,12 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(f, _("Quit"), "Ctrl+Q", self.close)
 
         p = bar.addMenu(_("&Playlist"))
-        self._action(p, _("Re-enrich playlist"), "Ctrl+R", self.playlists.reenrich_current)
-        self._action(p, _("Remove playlist"), "Ctrl+Shift+Backspace", self.playlists.remove_current)
+        self.reenrich_action = self._action(
+            p, _("Re-enrich playlist"), "Ctrl+R", self.playlists.reenrich_current
+        )
+        self.remove_action = self._action(
+            p, _("Remove playlist…"), "Ctrl+Shift+Backspace", self.playlists.remove_current
+        )
         self.export_action = self._action(p, _("Export playlist…"), "Ctrl+E", self.export_playlist)
         p.addSeparator()
         self.pause_action = self._action(
@@ -251,10 +305,18 @@ class MainWindow(QMainWindow):
 
         c = bar.addMenu(_("&Cache"))
         self._action(c, _("Refresh"), "F5", self.cache.refresh)
-        self._action(c, _("Delete entry"), "Ctrl+Delete", self.cache.delete_selected)
-        self._action(c, _("Expire entry now"), "Ctrl+Shift+X", self.cache.expire_selected)
-        self._action(c, _("Purge namespace…"), "Ctrl+Shift+Delete", self.cache.purge_namespace)
-        self._action(c, _("Bump namespace version…"), "Ctrl+Shift+B", self.cache.bump_namespace)
+        self.delete_entry_action = self._action(
+            c, _("Delete entry"), "Ctrl+Delete", self.cache.delete_selected
+        )
+        self.expire_entry_action = self._action(
+            c, _("Expire entry now"), "Ctrl+Shift+X", self.cache.expire_selected
+        )
+        self.purge_action = self._action(
+            c, _("Purge namespace…"), "Ctrl+Shift+Delete", self.cache.purge_namespace
+        )
+        self.bump_action = self._action(
+            c, _("Bump namespace version…"), "Ctrl+Shift+B", self.cache.bump_namespace
+        )
         c.addSeparator()
         self._action(c, _("Vacuum"), "Ctrl+Shift+V", self.cache.vacuum)
         self._action(c, _("Export…"), "Ctrl+Shift+E", self.cache.export)
@@ -363,11 +425,22 @@ class MainWindow(QMainWindow):
         for key, splitter in self._splitters().items():
             if (data := st.load_bytes(f"splitter/{key}")) is not None:
                 splitter.restoreState(data)
-        if (header := st.load_bytes("tracks/header")) is not None:
-            self.playlists.table.horizontalHeader().restoreState(header)
+        for key, header in self._headers().items():
+            if (data := st.load_bytes(key)) is not None:
+                header.restoreState(data)
         tab = st.value("window/tab", 0)
         with contextlib.suppress(TypeError, ValueError):
             self.tabs.setCurrentIndex(int(tab))  # type: ignore[arg-type]
+        filters = st.value("library/filters")
+        with contextlib.suppress(TypeError, ValueError):
+            saved = json.loads(filters) if isinstance(filters, str) else None
+            if isinstance(saved, dict):
+                self.playlists.filter_bar.restore(saved)
+        level = st.value("log/level")
+        with contextlib.suppress(TypeError, ValueError):
+            found = self.progress.level.findData(int(level))  # type: ignore[arg-type]
+            if found >= 0:
+                self.progress.level.setCurrentIndex(found)
 
     def save_state(self) -> None:
         st = self.ui_state
@@ -375,15 +448,39 @@ class MainWindow(QMainWindow):
         st.save_bytes("window/state", self.saveState(STATE_VERSION))
         for key, splitter in self._splitters().items():
             st.save_bytes(f"splitter/{key}", splitter.saveState())
-        st.save_bytes("tracks/header", self.playlists.table.horizontalHeader().saveState())
+        for key, header in self._headers().items():
+            st.save_bytes(key, header.saveState())
         st.set_value("window/tab", self.tabs.currentIndex())
+        st.set_value("library/playlist", self.playlists.current_playlist() or "")
+        st.set_value("library/filters", json.dumps(self.playlists.filter_bar.state()))
+        st.set_value("log/level", int(self.progress.level.currentData()))
         st.sync()
+
+    def fit_to_screen(self) -> None:
+        """Keep the whole window on the screen's free area (no taskbar or panel covering it)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra = QSize(frame.width() - self.width(), frame.height() - self.height())
+        inner = available.adjusted(0, 0, -extra.width(), -extra.height())
+        fitted = fit_to(self.geometry(), inner)
+        if fitted != self.geometry():
+            self.setGeometry(fitted)
+
+    def _headers(self) -> dict[str, object]:
+        return {
+            "tracks/header": self.playlists.table.horizontalHeader(),
+            "cache/entries_header": self.cache.entries.horizontalHeader(),
+        }
 
     def _splitters(self) -> dict[str, object]:
         return {
             "playlists": self.playlists.splitter,
             "progress": self.progress.splitter,
             "cache": self.cache.splitter,
+            "cache_detail": self.cache.detail_splitter,
         }
 
     # --- closing ---------------------------------------------------------------------------------

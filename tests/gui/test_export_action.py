@@ -121,8 +121,9 @@ def test_no_playlist_selected_says_so(
 ) -> None:
     dialog = DialogStub(("", ""))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    assert not window.export_action.isEnabled()  # greyed out: the menu never offers it
     with qtbot.waitSignal(window.exporter.failed, timeout=1000) as blocker:
-        window.export_action.trigger()
+        window.export_playlist()  # still safe if reached another way
     assert isinstance(blocker.args[0], InputError)
     assert dialog.calls == []
     assert "No playlist is selected." in window.statusBar().currentMessage()

@@ -1,6 +1,7 @@
 """The track table's columns: what each shows, how it formats, and the raw value it sorts on.
 
-The order puts what a DJ scans first (BPM, key, energy) right after title and artists.
+The order puts what a DJ scans first (BPM, key, energy) right after title and artists, then the
+enrichment state, so all of them fit a 1280 px window beside the playlist list and details.
 
 Kept apart from the model so the filter, the sort and the details pane agree on one definition.
 Key notation conversion lives here too until ``core.dj.keys`` exists (then it should move there).
@@ -59,13 +60,14 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("position", N_("#"), 44, numeric=True),
-    Column("title", N_("Title"), 200),
-    Column("artists", N_("Artists"), 150),
-    Column("bpm", N_("BPM"), 56, numeric=True, enriched=True, fmt=lambda v: f"{v:.1f}"),
-    Column("key", N_("Key"), 48, enriched=True),
-    Column("energy", N_("Energy"), 58, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
-    Column("duration_s", N_("Time"), 52, numeric=True, fmt=_duration),
+    Column("position", N_("#"), 36, numeric=True),  # the panel sizes it from the digit count
+    Column("title", N_("Title"), 170),
+    Column("artists", N_("Artists"), 130),
+    Column("bpm", N_("BPM"), 52, numeric=True, enriched=True, fmt=lambda v: f"{v:.1f}"),
+    Column("key", N_("Key"), 44, enriched=True),
+    Column("energy", N_("Energy"), 56, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
+    Column("state", N_("State"), 72),
+    Column("duration_s", N_("Time"), 48, numeric=True, fmt=_duration),
     Column("album", N_("Album"), 130),
     Column("danceability", N_("Dance"), 58, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
     Column("valence", N_("Valence"), 60, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
@@ -74,7 +76,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("year", N_("Year"), 50, numeric=True, enriched=True),
     Column("genres", N_("Genres / tags"), 160, enriched=True),
     Column("listeners", N_("Listeners"), 84, numeric=True, enriched=True, fmt=lambda v: f"{v:,}"),
-    Column("state", N_("State"), 76),
 )
 
 COLUMN_INDEX: dict[str, int] = {c.field: i for i, c in enumerate(COLUMNS)}

@@ -6,6 +6,8 @@ at its minimum shows "any" and means "no bound".
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -130,6 +132,44 @@ class TrackFilterBar(QWidget):
             year=(_bound(self.year_min), _bound(self.year_max)),
             keys=keys,
         )
+
+    def _spins(self) -> dict[str, QDoubleSpinBox]:
+        return {
+            "bpm_min": self.bpm_min,
+            "bpm_max": self.bpm_max,
+            "energy_min": self.energy_min,
+            "energy_max": self.energy_max,
+            "year_min": self.year_min,
+            "year_max": self.year_max,
+        }
+
+    def state(self) -> dict[str, Any]:
+        """The controls as plain values (JSON-able), for the window state to remember."""
+        out: dict[str, Any] = {name: _bound(spin) for name, spin in self._spins().items()}
+        out.update(
+            text=self.text.text(),
+            key=self.key.currentData(),
+            compatible=self.compatible.isChecked(),
+        )
+        return out
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Set the controls from ``state()``'s values, then emit one filter (unknown keys skip)."""
+        widgets: list[QWidget] = [self.text, self.key, self.compatible, *self._spins().values()]
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            if isinstance(state.get("text"), str):
+                self.text.setText(state["text"])
+            self.key.setCurrentIndex(max(0, self.key.findData(state.get("key"))))
+            self.compatible.setChecked(bool(state.get("compatible")))
+            for name, spin in self._spins().items():
+                value = state.get(name)
+                spin.setValue(float(value) if isinstance(value, int | float) else spin.minimum())
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._emit()
 
     def _emit(self) -> None:
         self._debounce.stop()

@@ -8,16 +8,19 @@ message saying what was wrong and what to do.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -29,7 +32,7 @@ from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.gui import theme
 from djdesk.gui.playlists import links
-from djdesk.gui.playlists.columns import COLUMNS
+from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
 from djdesk.gui.playlists.details import TrackDetailsPane
 from djdesk.gui.playlists.filter_bar import TrackFilterBar
 from djdesk.gui.playlists.playlist_model import PlaylistIdRole, PlaylistListModel
@@ -45,17 +48,38 @@ DEMO_LINKS = (
     "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M",
 )
 ROW_HEIGHT = 22
+#: An error stays this long unless the user's next successful step clears it sooner.
+MESSAGE_TIMEOUT_MS = 20_000
+#: The details pane may shrink to this (a 1024 px screen still shows the table's key columns).
+DETAILS_MIN_WIDTH = 180
+
+Confirm = Callable[[str, str], bool]
+
+
+def _confirm_dialog(parent: QWidget) -> Confirm:
+    def confirm(title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    return confirm
 
 
 class PlaylistBrowserPanel(QWidget):
     playlist_imported = Signal(str)
     import_failed = Signal(str)  # the message shown
     details_shown = Signal(int)  # track id now in the details pane
+    playlist_shown = Signal(object)  # the playlist id the table now shows (None: none)
+    playlist_removed = Signal(str)  # after the library deleted it and the list was redrawn
+    imports_changed = Signal(int)  # how many imports are in flight
 
     def __init__(self, services: Services, tasks: TaskRegistry, parent: QWidget | None = None):
         super().__init__(parent)
         self._services = services
         self._tasks = tasks
+        #: Asks before a destructive step; tests replace it (or patch ``QMessageBox``).
+        self.confirm: Confirm = _confirm_dialog(self)
+        #: Links and files being imported now: a second drop or click of one is ignored.
+        self._in_flight: set[str] = set()
         self.playlist_model = PlaylistListModel(services.library, self)
         self.track_model = TrackTableModel(services.library, parent=self)
 
@@ -70,6 +94,11 @@ class PlaylistBrowserPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
+        self._message_kind = ""
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.setInterval(MESSAGE_TIMEOUT_MS)
+        self._message_timer.timeout.connect(self._on_message_timeout)
         self.playlists = QTableView()
         self.playlists.setModel(self.playlist_model)
         self.playlists.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -156,6 +185,7 @@ class PlaylistBrowserPanel(QWidget):
         cl.addWidget(self.count_label)
 
         self.details = TrackDetailsPane()
+        self.details.setMinimumWidth(DETAILS_MIN_WIDTH)
         self.details.pin_requested.connect(self._on_pin_requested)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -181,14 +211,35 @@ class PlaylistBrowserPanel(QWidget):
         self._refilter.timeout.connect(self._on_refilter)
         self.track_model.modelReset.connect(self._update_count)
         self.track_model.layoutChanged.connect(self._update_count)
+        # A filter change resets the model; the selection is put back on the same tracks.
+        self._kept: tuple[str | None, list[int], int | None] | None = None
+        self.track_model.modelAboutToBeReset.connect(self._keep_selection)
+        self.track_model.modelReset.connect(self._restore_selection)
+        self.track_model.modelReset.connect(self._fit_position_column)
         self.reload_playlists()
 
     # --- adding playlists ------------------------------------------------------------------------
 
     def show_message(self, text: str, kind: str = "error") -> None:
+        """The inline banner; an error hides itself after ``MESSAGE_TIMEOUT_MS``."""
+        self._message_timer.stop()
+        self._message_kind = kind if text else ""
         self.message.setStyleSheet(theme.banner_style(kind))
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        if text and kind == "error":
+            self._message_timer.start()
+
+    def clear_error(self) -> None:
+        """The user's next step worked: an old error no longer describes the state."""
+        if self._message_kind == "error":
+            self.show_message("")
+
+    def _on_message_timeout(self) -> None:
+        if self._in_flight:
+            self._show_importing()
+        else:
+            self.show_message("")
 
     def _on_add_clicked(self) -> None:
         text = self.add_field.text().strip()
@@ -208,23 +259,63 @@ class PlaylistBrowserPanel(QWidget):
         return self.handle_dropped(links.from_mime(mime))
 
     def handle_dropped(self, dropped: links.Dropped) -> bool:
+        """Start one import per new link or file; ones already being imported are skipped."""
         if not dropped:
             self.show_message(
                 _("Nothing to import: drop a playlist link or an Exportify CSV file.")
             )
             return False
-        self.show_message("")
+        started = 0
         for link in dropped.links:
-            self._tasks.start(self._import(link, None), name=f"import {link}")
+            started += self._start_import(link, link, None)
         for path in dropped.files:
-            self._tasks.start(self._import(None, path), name=f"import {path.name}")
+            started += self._start_import(str(path), None, path)
+        if started:
+            self._show_importing()
+        elif self._in_flight:
+            self._show_importing(_("Already importing that playlist."))
         return True
 
-    async def _import(self, link: str | None, path: Path | None) -> None:
+    def _start_import(self, key: str, link: str | None, path: Path | None) -> bool:
+        if key in self._in_flight:
+            return False
+        self._in_flight.add(key)
+        self.imports_changed.emit(len(self._in_flight))
+        name = f"import {path.name}" if path is not None else f"import {link}"
+        self._tasks.start(self._import(key, link, path), name=name)
+        return True
+
+    @property
+    def importing(self) -> frozenset[str]:
+        """The links (and CSV paths) whose import has not finished yet."""
+        return frozenset(self._in_flight)
+
+    def _show_importing(self, note: str = "") -> None:
+        n = len(self._in_flight)
+        if n == 0:
+            return
+        text = (
+            _("Importing the playlist… Large playlists take a while; enrichment starts after.")
+            if n == 1
+            else _("Importing {n} playlists…").format(n=n)
+        )
+        self.show_message(f"{note}\n{text}" if note else text, "info")
+
+    def _import_done(self, key: str) -> None:
+        self._in_flight.discard(key)
+        self.imports_changed.emit(len(self._in_flight))
+        if self._message_kind == "info":
+            if self._in_flight:
+                self._show_importing()
+            else:
+                self.show_message("")
+
+    async def _import(self, key: str, link: str | None, path: Path | None) -> None:
         control = self._services.control
         try:
             if path is not None:
                 if path.suffix.lower() != ".csv":
+                    self._import_done(key)
                     self._fail(
                         _("{name} is not a CSV file. Drop an Exportify playlist CSV.").format(
                             name=path.name
@@ -235,8 +326,14 @@ class PlaylistBrowserPanel(QWidget):
             else:
                 pid = await control.import_link(link or "")
         except DJDeskError as exc:
+            self._import_done(key)
             self._fail(f"{exc.message}\n{exc.hint}" if exc.hint else exc.message)
             return
+        except BaseException:
+            self._import_done(key)
+            raise
+        self._import_done(key)
+        self.clear_error()
         self.add_field.clear()
         await self.refresh_playlists(select=pid)
         self.playlist_imported.emit(pid)
@@ -326,19 +423,47 @@ class PlaylistBrowserPanel(QWidget):
     def _set_table_playlist(self, pid: str | None) -> None:
         self.track_model.set_playlist(pid)
         self.details.show_details(None)
+        self.playlist_shown.emit(pid)
 
     def remove_current(self) -> None:
+        """Ask, then remove the shown playlist; the list redraws once the library deleted it."""
         pid = self.current_playlist()
         if pid is None:
             return
-        self._services.control.remove(pid)
-        self._wanted_playlist = None
-        self.track_model.set_playlist(None)
-        self._tasks.start(self.refresh_playlists(), name="refresh playlists")
+        row = self.playlist_model.row_of(pid)
+        info = self.playlist_model.playlist_at(row) if row is not None else None
+        name = info.name if info is not None else pid
+        if not self.confirm(
+            _("Remove playlist"),
+            _(
+                "Remove “{name}” from the library? Its enrichment results stay in the cache, "
+                "so importing it again is quick."
+            ).format(name=name),
+        ):
+            return
+        self._tasks.start(self._remove(pid), name=f"remove {pid}")
+
+    async def _remove(self, pid: str) -> None:
+        # ``remove`` may return an awaitable that finishes once the library deleted the row;
+        # an older, synchronous one only drops it from the snapshot (the delete runs on), so
+        # then re-reading the library now would bring the playlist back: redraw the snapshot.
+        done = self._services.control.remove(pid)  # type: ignore[func-returns-value]
+        if self._wanted_playlist == pid:
+            self._wanted_playlist = None
+        if self.track_model.playlist_id == pid:
+            self._set_table_playlist(None)
+        if inspect.isawaitable(done):
+            await done
+            await self.refresh_playlists()
+        else:
+            self.reload_playlists()
+        self.clear_error()
+        self.playlist_removed.emit(pid)
 
     def reenrich_current(self) -> None:
         pid = self.current_playlist()
         if pid is not None:
+            self.clear_error()
             self._tasks.start(self._services.control.enrich(pid), name=f"enrich {pid}")
 
     # --- tracks ----------------------------------------------------------------------------------
@@ -364,14 +489,51 @@ class PlaylistBrowserPanel(QWidget):
             if current is not None and current.row.id in set(ids):
                 self.details.show_details(await library.details(current.row.id))
                 self.details_shown.emit(current.row.id)
-            if self.track_model.track_filter.active and not self._refilter.isActive():
-                self._refilter.start()
+            model = self.track_model
+            if (model.track_filter.active or model.sort_keys) and not self._refilter.isActive():
+                self._refilter.start()  # one re-sort/re-filter per second, not per batch
 
     def _on_refilter(self) -> None:
         self.track_model.reapply_filter()
 
     def _on_filter_changed(self, flt: TrackFilter) -> None:
         self.track_model.set_filter(flt)
+
+    def selected_track_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return [i for i in (r.data(TrackIdRole) for r in rows) if i is not None]
+
+    def _keep_selection(self) -> None:
+        current = self.table.currentIndex()
+        tid = current.data(TrackIdRole) if current.isValid() else None
+        self._kept = (self.track_model.playlist_id, self.selected_track_ids(), tid)
+
+    def _restore_selection(self) -> None:
+        """After a reset: select the kept tracks still shown; the details pane follows."""
+        kept, self._kept = self._kept, None
+        if kept is None or kept[0] != self.track_model.playlist_id or kept[0] is None:
+            return
+        _pid, ids, current = kept
+        model = self.track_model
+        selection = self.table.selectionModel()
+        rows = [r for r in (model.row_of(i) for i in ids) if r is not None]
+        flags = QItemSelectionModel.SelectionFlag
+        for r in rows:
+            selection.select(model.index(r, 0), flags.Select | flags.Rows)
+        row = model.row_of(current) if current is not None else None
+        if row is not None:
+            selection.setCurrentIndex(model.index(row, 0), flags.NoUpdate)
+        elif current is not None:  # the track the pane showed is filtered out
+            self._wanted_track = None
+            self.details.show_details(None)
+
+    def _fit_position_column(self) -> None:
+        """Size "#" for the playlist's longest number (a 10,000-track crate needs 5 digits)."""
+        pid = self.track_model.playlist_id
+        count = len(self._services.library.track_ids(pid)) if pid else 0
+        digits = max(len(str(count)), 2)
+        width = self.table.fontMetrics().horizontalAdvance("9" * digits) + 18
+        self.table.horizontalHeader().resizeSection(COLUMN_INDEX["position"], width)
 
     def _on_track_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         tid = current.data(TrackIdRole) if current.isValid() else None

@@ -27,6 +27,22 @@ _STATES = {
     "failed": N_("failed"),
 }
 _Index = QModelIndex | QPersistentModelIndex
+_SERVICES = (("spotify", N_("Spotify")), ("deezer", N_("Deezer")))
+
+
+def service_label(source: str) -> str:
+    """Which service a playlist came from, by name, so one crate imported twice tells apart.
+
+    ``source`` is the playlist's link (``https://open.spotify.com/…``), a ``service:id``
+    reference or a CSV file's path; an Exportify CSV names no service of its own.
+    """
+    text = source.strip().lower()
+    if text.endswith(".csv"):
+        return _("CSV file")
+    for key, label in _SERVICES:
+        if key in text:
+            return _(label)
+    return ""
 
 
 class PlaylistListModel(FlatTableModel):
@@ -64,6 +80,14 @@ class PlaylistListModel(FlatTableModel):
         self._progress[event.job_id] = (event.done, event.total)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
 
+    @staticmethod
+    def subtitle(item: PlaylistInfo) -> str:
+        """The name's second line: "owner · Spotify" (the owner alone when no service shows)."""
+        service = service_label(item.source)
+        if not service or service.casefold() == item.owner.casefold():
+            return item.owner  # an owner-less playlist is shown as owned by its service
+        return " · ".join(p for p in (item.owner, service) if p)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
 
@@ -76,7 +100,7 @@ class PlaylistListModel(FlatTableModel):
             return item.id
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return f"{item.name}\n{item.owner}" if self.two_line else item.name
+                return f"{item.name}\n{self.subtitle(item)}" if self.two_line else item.name
             if col == 1:
                 return item.owner
             if col == 2:
@@ -88,7 +112,7 @@ class PlaylistListModel(FlatTableModel):
                     return f"{label} {done * 100 // total}%"
                 return label
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.name} — {item.owner}\n{item.source}".strip()
+            return f"{item.name} — {self.subtitle(item)}\n{item.source}".strip()
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
             return theme.state_color(item.state)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:

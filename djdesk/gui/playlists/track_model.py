@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from djdesk.core.i18n import _
+from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
 from djdesk.gui.playlists.columns import (
     COLUMN_INDEX,
@@ -40,14 +40,15 @@ EstimatedRole = Qt.ItemDataRole.UserRole + 2
 
 BLOCK = 200
 MAX_SORT_KEYS = 3
+#: Marked only; translated where shown (``_display``), so a language chosen after import counts.
 _STATE_LABELS = {
-    "pending": _("pending"),
-    "enriching": _("enriching"),
-    "done": _("done"),
-    "partial": _("partial"),
-    "not_found": _("not found"),
-    "failed": _("failed"),
-    "deferred": _("deferred"),
+    "pending": N_("pending"),
+    "enriching": N_("enriching"),
+    "done": N_("done"),
+    "partial": N_("partial"),
+    "not_found": N_("not found"),
+    "failed": N_("failed"),
+    "deferred": N_("deferred"),
 }
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -140,15 +141,39 @@ class TrackTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def reapply_filter(self) -> None:
-        """Re-run the filter after streamed updates (rows may now match a range filter)."""
-        if not self._filter.active:
+        """Re-run the filter and the sort after streamed updates (values moved, rows may match).
+
+        A pure reorder is a layout change that moves persistent indexes, so the selection and
+        the scroll position stay on the same tracks; a changed set of rows is a reset (the
+        panel re-selects the tracks that are still shown).
+        """
+        if not self._filter.active and not self._sort:
             return
         visible = self._compute_visible()
-        if visible != self._visible:
-            self.beginResetModel()
-            self._visible = visible
-            self._reindex()
-            self.endResetModel()
+        if visible == self._visible:
+            return
+        if len(visible) == len(self._visible) and set(visible) == set(self._visible):
+            self._relayout(visible)
+            return
+        self.beginResetModel()
+        self._visible = visible
+        self._reindex()
+        self.endResetModel()
+
+    def _relayout(self, visible: list[int]) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [(self._visible[i.row()], i.column()) for i in old]
+        self._visible = visible
+        self._reindex()
+        self.changePersistentIndexList(
+            old,
+            [
+                self.index(self._pos[tid], c) if tid in self._pos else QModelIndex()
+                for tid, c in old_ids
+            ],
+        )
+        self.layoutChanged.emit()
 
     @property
     def track_filter(self) -> TrackFilter:
@@ -207,13 +232,20 @@ class TrackTableModel(QAbstractTableModel):
     # --- streamed updates ------------------------------------------------------------------------
 
     def refresh_tracks(self, ids: Iterable[int]) -> int:
-        """Refetch changed rows and repaint only them; returns how many visible rows changed."""
-        present = [i for i in ids if i in self._pos]
+        """Refetch changed rows and repaint only them; returns how many visible rows changed.
+
+        Rows the filter hides now are refetched too (not repainted): the next ``reapply_filter``
+        judges them on their new values, not on the ones they had when they were hidden.
+        """
+        wanted = [i for i in ids if i in self._pos or i in self._rows]
+        if not wanted:
+            return 0
+        self._rows.update(self._library.rows(wanted))
+        for tid in wanted:
+            self._texts.pop(tid, None)
+        present = [i for i in wanted if i in self._pos]
         if not present:
             return 0
-        self._rows.update(self._library.rows(present))
-        for tid in present:
-            self._texts.pop(tid, None)
         last = len(COLUMNS) - 1
         rows = sorted(self._pos[i] for i in present)
         start = prev = rows[0]
@@ -296,7 +328,8 @@ class TrackTableModel(QAbstractTableModel):
         if col.field == "key":
             return format_key(str(value), self.key_notation)
         if col.field == "state":
-            return _STATE_LABELS.get(str(value), str(value))
+            label = _STATE_LABELS.get(str(value))
+            return _(label) if label is not None else str(value)
         try:
             return col.fmt(value)
         except (TypeError, ValueError):
@@ -309,19 +342,7 @@ class TrackTableModel(QAbstractTableModel):
         else:
             self._sort = [(column, order)] + [(c, o) for c, o in self._sort if c != column]
             del self._sort[MAX_SORT_KEYS:]
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        old_ids = [(self._visible[i.row()], i.column()) for i in old]
-        self._visible = self._compute_visible()
-        self._reindex()
-        self.changePersistentIndexList(
-            old,
-            [
-                self.index(self._pos.get(tid, -1), c) if tid in self._pos else QModelIndex()
-                for tid, c in old_ids
-            ],
-        )
-        self.layoutChanged.emit()
+        self._relayout(self._compute_visible())
 
     @property
     def sort_keys(self) -> list[tuple[int, Qt.SortOrder]]:
