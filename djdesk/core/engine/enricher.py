@@ -11,15 +11,17 @@ final result equals an uninterrupted run's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from djdesk.core.cache.store import CacheStore
 from djdesk.core.clock import Clock
 from djdesk.core.engine.clients import Clients
 from djdesk.core.engine.details import details_wave
+from djdesk.core.engine.evidence import matched_providers
 from djdesk.core.engine.fetcher import DEFAULT_MAX_PAUSE_S, Fetcher
 from djdesk.core.engine.importer import Imported, Importer
 from djdesk.core.engine.plan import FINGERPRINT_FIELD, Plan, up_to_date
@@ -28,13 +30,16 @@ from djdesk.core.engine.run import STEP, Control, Run, RunStats
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.work import EAGER_STEPS, TrackWork
 from djdesk.core.errors import DJDeskError, InputError
-from djdesk.core.events import EventBus, JobStateChanged
-from djdesk.core.library import Job, Library
+from djdesk.core.events import EventBus, JobStateChanged, TrackEnriched
+from djdesk.core.library import Job, Library, TrackRow
 from djdesk.core.models import Priority
 from djdesk.core.net.orchestrator import Orchestrator
 from djdesk.core.settings import Settings
 
 log = logging.getLogger(__name__)
+
+#: A one-track job's input (``reenrich_track``): not a link, never imported or resumed.
+TRACK_INPUT = "track:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +175,11 @@ class Engine:
             raise InputError(
                 f"No job {job_id!r} in the library.", hint="List them with `djdesk jobs`."
             )
+        if job.input.startswith(TRACK_INPUT):
+            raise InputError(
+                f"Job {job_id} re-enriched one track; there is nothing of it to resume.",
+                hint="Re-enrich the track's playlist, or pin the match again.",
+            )
         return await self._run(job, EnrichOptions.from_dict(job.options))
 
     async def import_only(self, source: str, *, refresh: bool = False) -> Imported:
@@ -179,14 +189,7 @@ class Engine:
     async def track_details(self, track_id: int) -> int:
         """The later wave for one track, now (the user opened it): similar tracks, artist info."""
         (row,) = await self.library.track_rows([track_id])
-        work = TrackWork(
-            track_id=row.id,
-            title=row.title,
-            artists=tuple(row.artists),
-            album=row.album,
-            duration_ms=row.duration_ms,
-            ids=dict(row.ids),
-        )
+        work = self._work(row, 0)
         sources = Sources(self.clients, Fetcher(self.cache, self.orchestrator, self.clock))
         try:
             return await details_wave(
@@ -199,6 +202,64 @@ class Engine:
             )
         finally:
             await sources.aclose()
+
+    async def pin_track(self, track_id: int, provider: str, value: str) -> str:
+        """Pin ``provider``'s id for a track (it wins everywhere, ``library.pins``) and enrich
+        that track again at once with it, so the pane shows the pinned record's values now
+        rather than after the next run. Returns the track's state after the re-enrich."""
+        await self.library.pin(track_id, provider, value)
+        return await self.reenrich_track(track_id)
+
+    async def reenrich_track(self, track_id: int, *, job_id: str | None = None) -> str:
+        """The eager wave for one track, now, at interactive priority (a user is waiting).
+
+        A job of its own (input ``track:<id>``), so its results are journalled and saved the
+        way a playlist run's are; answers come from the cache where they can. Only its
+        ``TrackEnriched`` reaches the engine's bus: a one-track job's progress is not a
+        playlist's. Returns the track's state."""
+        job = await self.library.create_job(
+            f"{TRACK_INPUT}{track_id}", {"track": track_id}, job_id=job_id
+        )
+        return await self._run_track(job.id, track_id)
+
+    async def _run_track(self, job_id: str, track_id: int) -> str:
+        rows = await self.library.track_rows([track_id])
+        if not rows:
+            await self.library.set_job_state(job_id, "failed", error="no such track")
+            raise InputError(f"No track {track_id} in the library.", hint="Import it first.")
+        work = replace(self._work(rows[0], 0), selected=True)
+        control = Control()
+        self._controls[job_id] = control
+        fetcher = Fetcher(self.cache, self.orchestrator, self.clock)
+        sources = Sources(self.clients, fetcher)
+        events = EventBus()
+        events.subscribe(TrackEnriched, self.events.publish)
+        run = Run(
+            job_id=job_id,
+            library=self.library,
+            sources=sources,
+            orchestrator=self.orchestrator,
+            events=events,
+            clock=self.clock,
+            control=control,
+            bpm_range=(self.settings.bpm_min, self.settings.bpm_max),
+        )
+        fetcher.on_pause = run.on_pause
+        try:
+            await self.library.set_job_state(job_id, "running")
+            await run.prefetch([work])
+            plan = run.plan([work], dict(self.settings.rates), {}, EAGER_STEPS)
+            await run.execute([work], plan)
+            await self.library.set_job_state(job_id, "done", error=run.paused_detail() or None)
+        except asyncio.CancelledError:
+            with contextlib.suppress(DJDeskError):
+                await asyncio.shield(self.library.set_job_state(job_id, "cancelled"))
+            raise
+        finally:
+            self._controls.pop(job_id, None)
+            await sources.aclose()
+        (row,) = await self.library.track_rows([track_id])
+        return row.state
 
     async def report(self, playlist_id: int) -> list[dict[str, Any]]:
         return await playlist_report(self.library, playlist_id)
@@ -360,19 +421,25 @@ class Engine:
         chosen = {imported.track_ids[p] for p in selected if 0 <= p < len(imported.track_ids)}
         rows = await self.library.track_rows(list(first))
         return [
-            TrackWork(
-                track_id=row.id,
-                title=row.title,
-                artists=tuple(row.artists),
-                album=row.album,
-                duration_ms=row.duration_ms,
-                ids=dict(row.ids),
-                order=first[row.id],
-                selected=row.id in chosen,
-                previous=(row.doc.get(FINGERPRINT_FIELD) or {}).get("value"),
-                previous_state=row.state,
-                previous_missing=tuple(row.missing),
-                previous_reason=row.reason,
-            )
+            replace(self._work(row, first[row.id]), selected=True)
+            if row.id in chosen
+            else self._work(row, first[row.id])
             for row in rows
         ]
+
+    @staticmethod
+    def _work(row: TrackRow, order: int) -> TrackWork:
+        return TrackWork(
+            track_id=row.id,
+            title=row.title,
+            artists=tuple(row.artists),
+            album=row.album,
+            duration_ms=row.duration_ms,
+            ids=dict(row.ids),
+            order=order,
+            previous=(row.doc.get(FINGERPRINT_FIELD) or {}).get("value"),
+            previous_state=row.state,
+            previous_missing=tuple(row.missing),
+            previous_reason=row.reason,
+            matched=matched_providers(row.evidence),
+        )

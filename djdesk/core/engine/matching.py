@@ -130,6 +130,8 @@ class Evidence:
             "artists": list(c.artists),
             "duration_ms": c.duration_ms,
             "isrc": c.isrc,
+            "album": c.album,
+            **dict(c.extra),
             **self.score.to_dict(),
         }
 
@@ -151,15 +153,63 @@ class Match:
     def __bool__(self) -> bool:
         return self.candidate is not None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, kept: int | None = None, via: str | None = None) -> dict[str, Any]:
+        """The stored evidence. ``kept`` keeps only the best few candidates (the chosen one
+        always among them) so a track's evidence stays small; each says whether it was chosen
+        and, if not, why it was turned down, so a person can review and pin another."""
         chosen = self.candidate
+        shown = self.evidence if kept is None else self.evidence[:kept]
+        if chosen is not None and all(e.candidate != chosen for e in shown):
+            shown = (*shown, *(e for e in self.evidence if e.candidate == chosen))
+        candidates = []
+        for e in shown:
+            entry = e.to_dict()
+            entry["chosen"] = chosen is not None and e.candidate == chosen
+            entry["rejected"] = None if entry["chosen"] else self.rejection(e)
+            if via is not None:
+                entry["via"] = via
+            candidates.append(entry)
         return {
             "chosen": None if chosen is None else {"provider": chosen.provider, "id": chosen.id},
             "score": None if self.score is None else round(self.score.total, 3),
             "reason": self.reason,
             "threshold": self.threshold,
-            "candidates": [e.to_dict() for e in self.evidence],
+            "candidates": candidates,
         }
+
+    def rejection(self, e: Evidence) -> str:
+        """Why ``e`` was not attached, in a few words: its main fault, else what beat it."""
+        if e.score.total < self.threshold:
+            return f"below the threshold {self.threshold:.2f}: {_fault(e.score)}"
+        if self.candidate is None:
+            return "too close to call between versions"
+        if self.score is not None and e.score.versions != self.score.versions:
+            mine = ", ".join(sorted(e.score.versions)).replace("_", " ") or "the original"
+            return f"another version ({mine}) than the chosen one"
+        return "the chosen one scored higher or is better known"
+
+
+def _fault(s: MatchScore) -> str:
+    """The reason that cost the most: a gate first, then a version tag, then the weakest part."""
+    for reason in s.reasons:
+        if reason in ("title does not match", "different artist", "only the title to go on"):
+            return reason
+        if reason.startswith(("different ISRC", "titles in different scripts")):
+            return reason
+    for reason in s.reasons:
+        text = reason.split(" (-")[0]
+        if reason.startswith("candidate is "):
+            return "a " + text.removeprefix("candidate is ")
+        if reason.startswith("wanted is "):
+            return "not the " + text.removeprefix("wanted is ") + " the title asks for"
+        if reason.startswith("a different version"):
+            return text
+    parts = {"title": s.title, "artists": s.artists, "duration": s.duration}
+    known = {k: v for k, v in parts.items() if v is not None}
+    if not known:
+        return "nothing to compare"
+    weakest = min(known, key=lambda k: known[k])
+    return f"weak {weakest} ({known[weakest]:.2f})"
 
 
 # --- components --------------------------------------------------------------------------------

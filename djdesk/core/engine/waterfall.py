@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from djdesk.core.engine.matching import Candidate, Match, Wanted, best_match
+from djdesk.core.engine.evidence import KEPT, evidence_of, known, scored, top
+from djdesk.core.engine.matching import DEFAULT_THRESHOLD, Candidate, Match, Wanted, best_match
 from djdesk.core.engine.sources import Sources, as_json
 from djdesk.core.engine.work import StepOutcome, TrackWork
 from djdesk.core.errors import (
@@ -25,6 +27,7 @@ from djdesk.core.errors import (
     RateLimitedError,
 )
 from djdesk.core.providers.deezer import DeezerTrack
+from djdesk.core.providers.lastfm import LastfmTrackInfo
 from djdesk.core.providers.musicbrainz import MusicBrainzRecording
 from djdesk.core.providers.reccobeats import ReccoBeatsFeatures, ReccoBeatsTrack
 
@@ -70,6 +73,7 @@ def _rb_candidate(t: ReccoBeatsTrack) -> Candidate:
         artists=tuple(t.artists),
         duration_ms=t.duration_ms,
         isrc=t.isrc,
+        extra={"spotify_id": t.spotify_id} if t.spotify_id else {},
     )
 
 
@@ -82,12 +86,6 @@ def _mb_candidate(r: MusicBrainzRecording) -> Candidate:
         duration_ms=r.length_ms,
         isrc=r.isrcs[0] if r.isrcs else None,
     )
-
-
-def _known(reason: str, provider: str, value: str) -> None:
-    """No new evidence when a record is read by an id we already had: the match that found
-    the id (kept from the run that made it) or the pin stays the evidence."""
-    return None
 
 
 async def guarded(provider: str, step: Callable[[], Awaitable[StepOutcome]]) -> StepOutcome:
@@ -132,41 +130,51 @@ def _deezer_outcome(
 
 async def deezer_step(src: Sources, work: TrackWork) -> StepOutcome:
     wanted = wanted_of(work)
-    tried: list[Match] = []
+    tried: list[tuple[str, Match]] = []
     deezer_id = work.ids.get("deezer")
     if deezer_id:
         t = await src.deezer_track(deezer_id)
         if t is not None:
-            return _deezer_outcome(t, _known("known id", "deezer", deezer_id))
+            entry = scored(wanted, _deezer_candidate(t))
+            return _deezer_outcome(t, known(work, "deezer", "deezer", entry))
     isrc = work.ids.get("isrc")
     if isrc:
         t = await src.deezer_isrc(isrc)
         if t is not None:
             match = best_match(wanted, [_deezer_candidate(t)])
             if match:
-                return _deezer_outcome(t, {**match.to_dict(), "via": "isrc"})
-            tried.append(match)
+                return _deezer_outcome(t, evidence_of(("isrc", match), tried))
+            tried.append(("isrc", match))
     artist, title = work.main_artist, plain_title(work.title)
-    if artist and title:
-        hits = await src.deezer_search(artist, title, work.duration_ms)
-        match = best_match(wanted, [_deezer_candidate(h) for h in hits])
-        if match and match.candidate is not None:
-            t = await src.deezer_track(match.candidate.id)
-            if t is not None:
-                return _deezer_outcome(t, {**match.to_dict(), "via": "search"})
-        tried.append(match)
-        found = await _via_musicbrainz(src, work, wanted)
-        if found is not None:
-            return found
-    evidence = tried[-1].to_dict() if tried else {"reason": "nothing to search with"}
+    if not (artist and title):
+        return StepOutcome("deezer", evidence=evidence_of(None, tried, "nothing to search with"))
+    hits = await src.deezer_search(artist, title, work.duration_ms)
+    match = best_match(wanted, [_deezer_candidate(h) for h in hits])
+    if match and match.candidate is not None:
+        t = await src.deezer_track(match.candidate.id)
+        if t is not None:
+            return _deezer_outcome(t, evidence_of(("search", match), tried))
+    tried.append(("search", match))
+    found, mb_match = await _via_musicbrainz(src, work, wanted, tried)
+    if found is not None:
+        return found
+    evidence = evidence_of(None, tried)
+    if mb_match is not None:
+        evidence["musicbrainz"] = {**mb_match.to_dict(kept=KEPT, via="search"), "via": "search"}
     return StepOutcome("deezer", evidence=evidence)
 
 
-async def _via_musicbrainz(src: Sources, work: TrackWork, wanted: Wanted) -> StepOutcome | None:
+async def _via_musicbrainz(
+    src: Sources, work: TrackWork, wanted: Wanted, tried: list[tuple[str, Match]]
+) -> tuple[StepOutcome | None, Match | None]:
+    """Deezer by an ISRC from the MusicBrainz recording that matches; MusicBrainz's own match
+    comes back too, for the evidence, whatever happened after it."""
     recordings = await src.mb_search(work.main_artist, plain_title(work.title), work.duration_ms)
+    if not recordings:
+        return None, None
     match = best_match(wanted, [_mb_candidate(r) for r in recordings])
     if not match or match.candidate is None:
-        return None
+        return None, match
     rec = next(r for r in recordings if r.id == match.candidate.id)
     for isrc in rec.isrcs[:3]:
         t = await src.deezer_isrc(isrc)
@@ -174,9 +182,10 @@ async def _via_musicbrainz(src: Sources, work: TrackWork, wanted: Wanted) -> Ste
             continue
         again = best_match(wanted, [_deezer_candidate(t)])
         if again:
-            evidence = {**again.to_dict(), "via": "musicbrainz", "musicbrainz": match.to_dict()}
-            return _deezer_outcome(t, evidence, {"musicbrainz": rec.id, "isrc": isrc})
-    return None
+            evidence = evidence_of(("musicbrainz", again), tried)
+            evidence["musicbrainz"] = {**match.to_dict(kept=KEPT, via="search"), "via": "search"}
+            return _deezer_outcome(t, evidence, {"musicbrainz": rec.id, "isrc": isrc}), match
+    return None, match
 
 
 # --- ReccoBeats --------------------------------------------------------------------------------
@@ -222,24 +231,61 @@ async def reccobeats_step(src: Sources, work: TrackWork, *, held: bool = False) 
 
 async def _reccobeats(src: Sources, work: TrackWork, hold: list[bool]) -> StepOutcome:
     spotify_id = work.ids.get("spotify")
-    evidence: dict[str, object] | None = _known("known id", "spotify", spotify_id or "")
+    evidence: dict[str, Any] | None = None
+    by_id = bool(spotify_id)
     if not spotify_id:
         isrc = work.ids.get("isrc")
         if not isrc:
             return StepOutcome("reccobeats", skipped="no Spotify id or ISRC to find it by")
         text = f"{work.main_artist} {plain_title(work.title)}".strip()
-        rows = [r for r in await src.rb_search(text) if r.isrc == isrc and r.spotify_id]
+        found = await src.rb_search(text)
+        rows = [r for r in found if r.isrc == isrc and r.spotify_id]
         match = best_match(wanted_of(work), [_rb_candidate(r) for r in rows])
+        evidence = _rb_evidence(work, match, [r for r in found if r not in rows], isrc)
         if not match or match.candidate is None:
-            return StepOutcome("reccobeats", evidence=match.to_dict(), skipped="no mapping")
+            return StepOutcome("reccobeats", evidence=evidence, skipped="no mapping")
         row = next(r for r in rows if r.reccobeats_id == match.candidate.id)
         spotify_id = str(row.spotify_id)
         await src.store_mappings({spotify_id: (row.reccobeats_id, row.isrc)})
-        evidence = {**match.to_dict(), "via": "search+isrc"}
     features = await src.rb_features(spotify_id, hold=hold)
+    if by_id:
+        entry = {
+            "provider": "reccobeats",
+            "id": (features.reccobeats_id if features else None) or spotify_id,
+            "title": work.title,
+            "artists": list(work.artists),
+            "duration_ms": work.duration_ms,
+            "spotify_id": spotify_id,
+            "total": None,
+            "reasons": ["the features of its Spotify id"],
+        }
+        evidence = known(work, "reccobeats", "spotify", entry)
+        if evidence is not None and features is None:
+            evidence.update(chosen=None, reason="ReccoBeats knows no features for its Spotify id")
+            evidence["candidates"][0].update(chosen=False, rejected="no features")
     if features is None:
-        return StepOutcome("reccobeats", ids={"spotify": spotify_id}, skipped="no mapping")
+        return StepOutcome(
+            "reccobeats", ids={"spotify": spotify_id}, evidence=evidence, skipped="no mapping"
+        )
     return _features_outcome(features, spotify_id, evidence)
+
+
+def _rb_evidence(
+    work: TrackWork, match: Match, others: list[ReccoBeatsTrack], isrc: str
+) -> dict[str, Any]:
+    """The search's evidence. Only rows carrying the track's ISRC and a Spotify id could be
+    chosen; the rest are scored too, so a person sees what was there and why it was not used."""
+    out = evidence_of(("search+isrc", match), [])
+    wanted = wanted_of(work)
+    for row in others:
+        entry = scored(wanted, _rb_candidate(row))
+        reason = "no Spotify id" if not row.spotify_id else "not the track's ISRC"
+        entry.update(chosen=False, rejected=reason, via="search")
+        out["candidates"].append(entry)
+    out["candidates"] = top(out["candidates"])
+    if not match.evidence and others:
+        out["reason"] = f"no search result carries the ISRC {isrc} and a Spotify id"
+    return out
 
 
 # --- Last.fm -----------------------------------------------------------------------------------
@@ -263,5 +309,29 @@ async def lastfm_step(src: Sources, work: TrackWork) -> StepOutcome:
             "tags": list(info.tags),
             "lastfm_name": f"{info.artist} - {info.name}",
         },
+        evidence=_lastfm_evidence(work, info),
         payload=("track_info", as_json(info)),
     )
+
+
+def _lastfm_evidence(work: TrackWork, info: LastfmTrackInfo) -> dict[str, Any]:
+    """Last.fm answers a name, not a list: its (autocorrected) answer, scored for review. The
+    score is shown, never a gate: Last.fm's tags and listeners were always taken as answered."""
+    cand = Candidate(
+        provider="lastfm",
+        id=f"{info.artist} - {info.name}",
+        title=info.name,
+        artists=(info.artist,),
+        duration_ms=info.duration_ms,
+        album=info.album,
+        extra={"mbid": info.mbid} if info.mbid else {},
+    )
+    entry = scored(wanted_of(work), cand)
+    return {
+        "via": "name",
+        "chosen": {"provider": "lastfm", "id": cand.id},
+        "score": entry["total"],
+        "reason": "Last.fm's answer for the artist and title (autocorrected)",
+        "threshold": DEFAULT_THRESHOLD,
+        "candidates": [{**entry, "chosen": True, "rejected": None, "via": "name"}],
+    }

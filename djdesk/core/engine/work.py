@@ -28,6 +28,9 @@ class TrackWork:
     previous_state: str = "pending"
     previous_missing: tuple[str, ...] = ()
     previous_reason: str | None = None
+    #: Providers whose stored evidence is a match decision (candidates scored): a read by a
+    #: known id then keeps that evidence instead of replacing it (see ``waterfall._known``).
+    matched: frozenset[str] = frozenset()
 
     @property
     def main_artist(self) -> str:
