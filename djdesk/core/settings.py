@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import tomli_w
 
@@ -126,7 +126,7 @@ def _finite_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _bad(key: str, value: object, expected: str) -> None:
+def _bad(key: str, value: object, expected: str) -> NoReturn:
     raise ConfigError(f"Setting {key!r} has an invalid value {value!r}; expected {expected}.")
 
 
@@ -229,3 +229,150 @@ def save(settings: Settings, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(settings.to_toml(), encoding="utf-8")
     os.replace(tmp, path)
+
+
+# --- dotted keys: what `djdesk config` gets and sets (the settings the dialog edits) ------------
+
+#: Plain settings a user may set; tables are addressed as ``rates.deezer``, ``ttl.deezer.track``
+#: and ``endpoints.lastfm``. ``schema_version`` and the process-only fields are not settable.
+SCALAR_KEYS: tuple[str, ...] = ("key_notation", "bpm_min", "bpm_max", "demo", "spotify_client_id")
+TABLE_KEYS: tuple[str, ...] = ("rates", "ttl", "endpoints")
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+_UNITS = {"s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "days": 86400.0}
+
+
+def _ttl_names() -> frozenset[str]:
+    from djdesk.core.cache.policy import DEFAULT_TTLS
+
+    return frozenset(DEFAULT_TTLS)
+
+
+def default_ttl(namespace: str) -> float | None:
+    from djdesk.core.cache.policy import DEFAULT_TTLS
+
+    return DEFAULT_TTLS.get(namespace)
+
+
+def setting_keys(settings: Settings) -> list[str]:
+    """Every dotted key, in the order ``djdesk config list`` shows them."""
+    ttl = sorted(_ttl_names() | set(settings.ttl))
+    return [
+        *SCALAR_KEYS,
+        *(f"rates.{p}" for p in DEFAULT_RATES),
+        *(f"ttl.{ns}" for ns in ttl),
+        *(f"endpoints.{p}" for p in PROVIDERS),
+    ]
+
+
+def _split(key: str) -> tuple[str, str | None]:
+    """``rates.deezer`` → ("rates", "deezer"); a scalar → (name, None); unknown → ConfigError."""
+    key = key.strip()
+    if key in SCALAR_KEYS:
+        return key, None
+    table, _dot, name = key.partition(".")
+    if table in TABLE_KEYS and name:
+        known = _ttl_names() if table == "ttl" else frozenset(PROVIDERS)
+        if name in known:
+            return table, name
+        raise ConfigError(
+            f"There is no setting {key!r}: {name!r} is not a "
+            f"{'cache namespace' if table == 'ttl' else 'provider'}.",
+            hint=f"Choose one of: {', '.join(sorted(known))}.",
+        )
+    raise ConfigError(
+        f"There is no setting {key!r}.",
+        hint="See every setting with `djdesk config list`.",
+    )
+
+
+def get_setting(settings: Settings, key: str) -> Any:
+    """The value in effect (a TTL without an override: the namespace's default, in seconds)."""
+    table, name = _split(key)
+    if name is None:
+        return getattr(settings, table)
+    if table == "ttl":
+        return settings.ttl.get(name, default_ttl(name))
+    return getattr(settings, table).get(name)
+
+
+def parse_duration(text: str) -> float:
+    """ "3600", "90m", "12h", "30d" → seconds (a bare number is seconds, as in the file)."""
+    s = text.strip().lower()
+    number = s.rstrip("abcdefghijklmnopqrstuvwxyz ")
+    unit = s[len(number) :].strip() or "s"
+    try:
+        value = float(number)
+    except ValueError:
+        value = math.nan
+    if unit not in _UNITS or not math.isfinite(value) or value < 0:
+        raise ConfigError(
+            f"{text!r} is not a lifetime.",
+            hint="Give a number of seconds, or one with a unit: 90m, 12h, 30d.",
+        )
+    return value * _UNITS[unit]
+
+
+def format_duration(seconds: float) -> str:
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("m", 60.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
+def _parse_scalar(key: str, text: str) -> Any:
+    default = getattr(Settings(), key)
+    if isinstance(default, bool):
+        word = text.strip().lower()
+        if word in _TRUE | _FALSE:
+            return word in _TRUE
+        _bad(key, text, "true or false (also yes/no, on/off)")
+    if isinstance(default, float):
+        try:
+            return float(text)
+        except ValueError:
+            _bad(key, text, "a number")
+    return text.strip()
+
+
+def set_setting(settings: Settings, key: str, text: str) -> Settings:
+    """A new validated ``Settings`` with ``key`` set from ``text``; ``ConfigError`` if wrong.
+
+    The error's hint says nothing was changed (the file's own hint is about editing the file).
+    """
+    try:
+        return _set_setting(settings, key, text)
+    except ConfigError as exc:
+        if exc.hint == ConfigError.default_hint:
+            exc.hint = "Nothing was saved. `djdesk config list` shows every setting and value."
+        raise
+
+
+def _set_setting(settings: Settings, key: str, text: str) -> Settings:
+    table, name = _split(key)
+    if name is None:
+        return replace(settings, **{table: _parse_scalar(table, text)}).validate()
+    if table == "ttl":
+        value: Any = parse_duration(text)
+    elif table == "rates":
+        try:
+            value = float(text)
+        except ValueError:
+            _bad(key, text, "a positive number of requests per second")
+    else:
+        value = text.strip().rstrip("/")
+    return replace(settings, **{table: {**getattr(settings, table), name: value}}).validate()
+
+
+def unset_setting(settings: Settings, key: str) -> Settings:
+    """Back to the default (a TTL override removed: the namespace's own lifetime applies)."""
+    table, name = _split(key)
+    base = Settings()
+    if name is None:
+        return replace(settings, **{table: getattr(base, table)}).validate()
+    values = dict(getattr(settings, table))
+    if table == "ttl":
+        values.pop(name, None)
+    else:
+        values[name] = getattr(base, table)[name]
+    return replace(settings, **{table: values}).validate()

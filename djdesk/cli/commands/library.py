@@ -1,4 +1,7 @@
-"""``djdesk playlists | show PLAYLIST | pin TRACK PROVIDER ID | jobs``: the library from the shell.
+"""``djdesk playlists | show PLAYLIST | remove PLAYLIST | pin TRACK PROVIDER ID | jobs``.
+
+The library from the shell; ``show`` sorts and filters like the window's track table
+(``djdesk.cli.show_query``) and ``remove`` asks first unless ``--yes``.
 
 These read and write only the library database (no provider call), so they open it alone
 rather than the whole runtime. ``PLAYLIST`` is the number ``djdesk playlists`` prints, the
@@ -11,9 +14,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from djdesk.cli import show_query
 from djdesk.cli.render import print_json, print_table
 from djdesk.core import settings as settings_mod
 from djdesk.core.engine.report import SUMMARY_COLUMNS, playlist_report, summary_row
@@ -31,7 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("show", help=_("show one playlist's tracks with their enrichment"))
     p.add_argument("playlist", help=_("number from `djdesk playlists`, provider id or name"))
     p.add_argument("--json", action="store_true", help=_("print every field with provenance"))
+    show_query.add_arguments(p)
     p.set_defaults(handler=lambda a: _with_library(_show, a))
+
+    p = sub.add_parser(
+        "remove",
+        help=_("remove a playlist from the library (asks first; its tracks' data stays cached)"),
+    )
+    p.add_argument("playlist", help=_("number from `djdesk playlists`, provider id or name"))
+    p.add_argument("--yes", action="store_true", help=_("do not ask (needed when not a terminal)"))
+    p.set_defaults(handler=lambda a: _with_library(_remove, a))
 
     p = sub.add_parser(
         "pin",
@@ -117,7 +131,7 @@ async def find_playlist(library: Library, text: str) -> PlaylistSummary:
 
 async def _show(library: Library, args: argparse.Namespace) -> int:
     playlist = await find_playlist(library, args.playlist)
-    rows = await playlist_report(library, playlist.id)
+    rows = show_query.apply(await playlist_report(library, playlist.id), args)
     if args.json:
         print_json({"playlist": _playlist_dict(playlist), "tracks": rows})
         return 0
@@ -130,6 +144,32 @@ async def _show(library: Library, args: argparse.Namespace) -> int:
             for r, s in zip(rows, summary, strict=True)
         ],
     )
+    return 0
+
+
+def confirm(question: str, *, yes: bool, what: str) -> bool:
+    """``--yes``, or a "y" typed at a terminal; without a terminal, an error saying to add --yes."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise InputError(
+            _("{what} needs confirmation.").format(what=what),
+            hint=_("Add --yes (required when not run interactively)."),
+        )
+    return input(question).strip().lower() in ("y", "yes")
+
+
+async def _remove(library: Library, args: argparse.Namespace) -> int:
+    playlist = await find_playlist(library, args.playlist)
+    question = _(
+        "Remove the playlist “{name}” ({n} entries) from the library? Its tracks stay in the "
+        "cache and in other playlists. [y/N] "
+    ).format(name=playlist.name, n=playlist.entries)
+    if not confirm(question, yes=args.yes, what=_("Removing a playlist")):
+        print(_("Nothing was removed."))
+        return 1
+    await library.delete_playlist(playlist.id)
+    print(_("Removed “{name}”.").format(name=playlist.name))
     return 0
 
 
