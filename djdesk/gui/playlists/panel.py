@@ -11,9 +11,8 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,16 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
-from djdesk.gui import theme
 from djdesk.gui.playlists import links
-from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
 from djdesk.gui.playlists.details import TrackDetailsPane
 from djdesk.gui.playlists.filter_bar import TrackFilterBar
+from djdesk.gui.playlists.import_queue import ImportQueue
+from djdesk.gui.playlists.inline_message import InlineMessage
 from djdesk.gui.playlists.playlist_model import PlaylistIdRole, PlaylistListModel
 from djdesk.gui.playlists.track_filter import TrackFilter
 from djdesk.gui.playlists.track_model import TrackIdRole, TrackTableModel
+from djdesk.gui.playlists.track_view import ROW_HEIGHT, TrackTableView
 from djdesk.gui.services import Services
 from djdesk.gui.tasks import TaskRegistry
 
@@ -47,9 +46,6 @@ DEMO_LINKS = (
     "https://www.deezer.com/playlist/908622995",
     "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M",
 )
-ROW_HEIGHT = 22
-#: An error stays this long unless the user's next successful step clears it sooner.
-MESSAGE_TIMEOUT_MS = 20_000
 #: The details pane may shrink to this (a 1024 px screen still shows the table's key columns).
 DETAILS_MIN_WIDTH = 180
 
@@ -78,8 +74,6 @@ class PlaylistBrowserPanel(QWidget):
         self._tasks = tasks
         #: Asks before a destructive step; tests replace it (or patch ``QMessageBox``).
         self.confirm: Confirm = _confirm_dialog(self)
-        #: Links and files being imported now: a second drop or click of one is ignored.
-        self._in_flight: set[str] = set()
         self.playlist_model = PlaylistListModel(services.library, self)
         self.track_model = TrackTableModel(services.library, parent=self)
 
@@ -90,15 +84,10 @@ class PlaylistBrowserPanel(QWidget):
         self.add_field.returnPressed.connect(self._on_add_clicked)
         self.add_button = QPushButton(_("Add playlist"))
         self.add_button.clicked.connect(self._on_add_clicked)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
-        self._message_kind = ""
-        self._message_timer = QTimer(self)
-        self._message_timer.setSingleShot(True)
-        self._message_timer.setInterval(MESSAGE_TIMEOUT_MS)
-        self._message_timer.timeout.connect(self._on_message_timeout)
+        self.message = InlineMessage()
+        self.importer = ImportQueue(services.control, tasks, self.message, self._imported, self)
+        self.importer.failed.connect(self.import_failed)
+        self.importer.in_flight_changed.connect(self.imports_changed)
         self.playlists = QTableView()
         self.playlists.setModel(self.playlist_model)
         self.playlists.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -155,27 +144,9 @@ class PlaylistBrowserPanel(QWidget):
         # centre: filters + table + count
         self.filter_bar = TrackFilterBar()
         self.filter_bar.filter_changed.connect(self._on_filter_changed)
-        self.table = QTableView()
-        self.table.setModel(self.track_model)
-        self.table.setObjectName("trackTable")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        vh = self.table.verticalHeader()
-        vh.hide()
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(ROW_HEIGHT)
-        th = self.table.horizontalHeader()
-        th.setSectionsMovable(True)
-        th.setHighlightSections(False)
-        for i, col in enumerate(COLUMNS):
-            th.resizeSection(i, col.width)
-        th.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
+        self.table = TrackTableView(self.track_model)
         self.table.selectionModel().currentRowChanged.connect(self._on_track_current)
+        self.table.current_lost.connect(self._on_current_lost)
         self.count_label = QLabel()
         centre = QWidget()
         cl = QVBoxLayout(centre)
@@ -211,35 +182,15 @@ class PlaylistBrowserPanel(QWidget):
         self._refilter.timeout.connect(self._on_refilter)
         self.track_model.modelReset.connect(self._update_count)
         self.track_model.layoutChanged.connect(self._update_count)
-        # A filter change resets the model; the selection is put back on the same tracks.
-        self._kept: tuple[str | None, list[int], int | None] | None = None
-        self.track_model.modelAboutToBeReset.connect(self._keep_selection)
-        self.track_model.modelReset.connect(self._restore_selection)
-        self.track_model.modelReset.connect(self._fit_position_column)
         self.reload_playlists()
 
     # --- adding playlists ------------------------------------------------------------------------
 
     def show_message(self, text: str, kind: str = "error") -> None:
-        """The inline banner; an error hides itself after ``MESSAGE_TIMEOUT_MS``."""
-        self._message_timer.stop()
-        self._message_kind = kind if text else ""
-        self.message.setStyleSheet(theme.banner_style(kind))
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-        if text and kind == "error":
-            self._message_timer.start()
+        self.message.show_text(text, kind)
 
     def clear_error(self) -> None:
-        """The user's next step worked: an old error no longer describes the state."""
-        if self._message_kind == "error":
-            self.show_message("")
-
-    def _on_message_timeout(self) -> None:
-        if self._in_flight:
-            self._show_importing()
-        else:
-            self.show_message("")
+        self.message.clear_error()
 
     def _on_add_clicked(self) -> None:
         text = self.add_field.text().strip()
@@ -259,89 +210,18 @@ class PlaylistBrowserPanel(QWidget):
         return self.handle_dropped(links.from_mime(mime))
 
     def handle_dropped(self, dropped: links.Dropped) -> bool:
-        """Start one import per new link or file; ones already being imported are skipped."""
-        if not dropped:
-            self.show_message(
-                _("Nothing to import: drop a playlist link or an Exportify CSV file.")
-            )
-            return False
-        started = 0
-        for link in dropped.links:
-            started += self._start_import(link, link, None)
-        for path in dropped.files:
-            started += self._start_import(str(path), None, path)
-        if started:
-            self._show_importing()
-        elif self._in_flight:
-            self._show_importing(_("Already importing that playlist."))
-        return True
-
-    def _start_import(self, key: str, link: str | None, path: Path | None) -> bool:
-        if key in self._in_flight:
-            return False
-        self._in_flight.add(key)
-        self.imports_changed.emit(len(self._in_flight))
-        name = f"import {path.name}" if path is not None else f"import {link}"
-        self._tasks.start(self._import(key, link, path), name=name)
-        return True
+        """Import each link or file (ones already being imported are skipped)."""
+        return self.importer.handle_dropped(dropped)
 
     @property
     def importing(self) -> frozenset[str]:
-        """The links (and CSV paths) whose import has not finished yet."""
-        return frozenset(self._in_flight)
+        return self.importer.importing
 
-    def _show_importing(self, note: str = "") -> None:
-        n = len(self._in_flight)
-        if n == 0:
-            return
-        text = (
-            _("Importing the playlist… Large playlists take a while; enrichment starts after.")
-            if n == 1
-            else _("Importing {n} playlists…").format(n=n)
-        )
-        self.show_message(f"{note}\n{text}" if note else text, "info")
-
-    def _import_done(self, key: str) -> None:
-        self._in_flight.discard(key)
-        self.imports_changed.emit(len(self._in_flight))
-        if self._message_kind == "info":
-            if self._in_flight:
-                self._show_importing()
-            else:
-                self.show_message("")
-
-    async def _import(self, key: str, link: str | None, path: Path | None) -> None:
-        control = self._services.control
-        try:
-            if path is not None:
-                if path.suffix.lower() != ".csv":
-                    self._import_done(key)
-                    self._fail(
-                        _("{name} is not a CSV file. Drop an Exportify playlist CSV.").format(
-                            name=path.name
-                        )
-                    )
-                    return
-                pid = await control.import_csv(path)
-            else:
-                pid = await control.import_link(link or "")
-        except DJDeskError as exc:
-            self._import_done(key)
-            self._fail(f"{exc.message}\n{exc.hint}" if exc.hint else exc.message)
-            return
-        except BaseException:
-            self._import_done(key)
-            raise
-        self._import_done(key)
-        self.clear_error()
+    async def _imported(self, pid: str) -> None:
         self.add_field.clear()
         await self.refresh_playlists(select=pid)
         self.playlist_imported.emit(pid)
-        await control.enrich(pid)
-
-    def _fail(self, text: str) -> None:
-        self.show_message(text)
-        self.import_failed.emit(text)
+        await self._services.control.enrich(pid)
 
     def set_suggestions(self, suggestions: list[tuple[str, str]]) -> None:
         """Offer playlists to import with one click (demo mode: the sandbox's demo crates).
@@ -500,40 +380,12 @@ class PlaylistBrowserPanel(QWidget):
         self.track_model.set_filter(flt)
 
     def selected_track_ids(self) -> list[int]:
-        rows = self.table.selectionModel().selectedRows()
-        return [i for i in (r.data(TrackIdRole) for r in rows) if i is not None]
+        return self.table.selected_track_ids()
 
-    def _keep_selection(self) -> None:
-        current = self.table.currentIndex()
-        tid = current.data(TrackIdRole) if current.isValid() else None
-        self._kept = (self.track_model.playlist_id, self.selected_track_ids(), tid)
-
-    def _restore_selection(self) -> None:
-        """After a reset: select the kept tracks still shown; the details pane follows."""
-        kept, self._kept = self._kept, None
-        if kept is None or kept[0] != self.track_model.playlist_id or kept[0] is None:
-            return
-        _pid, ids, current = kept
-        model = self.track_model
-        selection = self.table.selectionModel()
-        rows = [r for r in (model.row_of(i) for i in ids) if r is not None]
-        flags = QItemSelectionModel.SelectionFlag
-        for r in rows:
-            selection.select(model.index(r, 0), flags.Select | flags.Rows)
-        row = model.row_of(current) if current is not None else None
-        if row is not None:
-            selection.setCurrentIndex(model.index(row, 0), flags.NoUpdate)
-        elif current is not None:  # the track the pane showed is filtered out
-            self._wanted_track = None
-            self.details.show_details(None)
-
-    def _fit_position_column(self) -> None:
-        """Size "#" for the playlist's longest number (a 10,000-track crate needs 5 digits)."""
-        pid = self.track_model.playlist_id
-        count = len(self._services.library.track_ids(pid)) if pid else 0
-        digits = max(len(str(count)), 2)
-        width = self.table.fontMetrics().horizontalAdvance("9" * digits) + 18
-        self.table.horizontalHeader().resizeSection(COLUMN_INDEX["position"], width)
+    def _on_current_lost(self, _track_id: int) -> None:
+        """The filter hid the track the details pane showed: the pane follows the table."""
+        self._wanted_track = None
+        self.details.show_details(None)
 
     def _on_track_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         tid = current.data(TrackIdRole) if current.isValid() else None

@@ -117,6 +117,11 @@ class TrackTableModel(QAbstractTableModel):
     def playlist_id(self) -> str | None:
         return self._playlist
 
+    @property
+    def track_count(self) -> int:
+        """All of the playlist's tracks, shown or filtered out."""
+        return len(self._all)
+
     def set_playlist(self, playlist_id: str | None) -> None:
         self.beginResetModel()
         self._playlist = playlist_id

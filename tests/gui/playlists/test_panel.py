@@ -169,7 +169,7 @@ def test_an_error_clears_on_the_next_success_or_after_a_while(
     _import(qtbot, window)
     assert not panel.message.isVisible()
 
-    panel._message_timer.setInterval(30)
+    panel.message.timer.setInterval(30)
     with qtbot.waitSignal(panel.import_failed, timeout=3000):
         panel.import_text("https://example.com/nope")
     assert panel.message.isVisible()

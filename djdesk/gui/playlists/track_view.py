@@ -1,0 +1,82 @@
+"""TrackTableView: the track table widget, which keeps its selection when the model resets.
+
+Why its own class: a filter change resets ``TrackTableModel`` (rows come and go), and a plain
+``QTableView`` then forgets which tracks the DJ had selected. This view remembers the selected
+track ids before a reset and selects those still shown after it; ``current_lost`` tells the
+panel when the track its details pane shows was filtered out. It also sizes "#" for the
+playlist's longest number.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
+from djdesk.gui.playlists.track_model import TrackIdRole, TrackTableModel
+
+ROW_HEIGHT = 22
+
+
+class TrackTableView(QTableView):
+    current_lost = Signal(int)  # the current track's id, no longer shown after a reset
+
+    def __init__(self, model: TrackTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.setModel(model)
+        self.setObjectName("trackTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vh = self.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(ROW_HEIGHT)
+        th = self.horizontalHeader()
+        th.setSectionsMovable(True)
+        th.setHighlightSections(False)
+        for i, col in enumerate(COLUMNS):
+            th.resizeSection(i, col.width)
+        th.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+        self._kept: tuple[str | None, list[int], int | None] | None = None
+        model.modelAboutToBeReset.connect(self._keep_selection)
+        model.modelReset.connect(self._restore_selection)
+        model.modelReset.connect(self.fit_position_column)
+
+    def selected_track_ids(self) -> list[int]:
+        rows = self.selectionModel().selectedRows()
+        return [i for i in (r.data(TrackIdRole) for r in rows) if i is not None]
+
+    def _keep_selection(self) -> None:
+        current = self.currentIndex()
+        tid = current.data(TrackIdRole) if current.isValid() else None
+        self._kept = (self._model.playlist_id, self.selected_track_ids(), tid)
+
+    def _restore_selection(self) -> None:
+        """After a reset of the same playlist: select the kept tracks that are still shown."""
+        kept, self._kept = self._kept, None
+        if kept is None or kept[0] is None or kept[0] != self._model.playlist_id:
+            return
+        _pid, ids, current = kept
+        model = self._model
+        selection = self.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        for row in (model.row_of(i) for i in ids):
+            if row is not None:
+                selection.select(model.index(row, 0), flags.Select | flags.Rows)
+        row = model.row_of(current) if current is not None else None
+        if row is not None:
+            selection.setCurrentIndex(model.index(row, 0), flags.NoUpdate)
+        elif current is not None:
+            self.current_lost.emit(current)
+
+    def fit_position_column(self) -> None:
+        """Size "#" for the playlist's longest number (a 10,000-track crate needs 5 digits)."""
+        digits = max(len(str(self._model.track_count)), 2)
+        width = self.fontMetrics().horizontalAdvance("9" * digits) + 18
+        self.horizontalHeader().resizeSection(COLUMN_INDEX["position"], width)

@@ -1,0 +1,89 @@
+"""The window's size on small screens and what it remembers between starts (review 8 #5)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QRect
+
+from djdesk.gui.main_window import MainWindow, fit_to
+from djdesk.gui.playlists.columns import COLUMN_INDEX
+from djdesk.gui.services import Services
+
+DEEZER = "https://www.deezer.com/en/playlist/908622995"
+SPOTIFY = "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M"
+
+
+def test_fit_to_shrinks_and_moves_a_rect_inside_the_free_area() -> None:
+    laptop = QRect(0, 0, 1366, 740)  # 1366x768 less a 28 px panel
+    assert fit_to(QRect(0, 0, 1280, 800), laptop) == QRect(0, 0, 1280, 740)
+    assert fit_to(QRect(600, 500, 1280, 700), laptop) == QRect(86, 40, 1280, 700)
+    assert fit_to(QRect(-50, -20, 300, 200), QRect(10, 30, 800, 600)) == QRect(10, 30, 300, 200)
+    assert fit_to(QRect(100, 100, 300, 200), laptop) == QRect(100, 100, 300, 200)
+
+
+def test_window_fits_a_1024x640_screen(qtbot: Any, qloop: Any, services: Services) -> None:
+    window = MainWindow(services, demo=True)
+    qtbot.addWidget(window)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 640, hint
+    window.show()
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.height() == 640, timeout=3000)
+    assert window.playlists.details.minimumWidth() <= 180
+
+
+def test_window_opens_within_the_screen(qtbot: Any, qloop: Any, services: Services) -> None:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    available = window.screen().availableGeometry()
+    expected = fit_to(QRect(window.pos(), window.size()), available)
+    assert window.height() <= max(available.height(), window.minimumSizeHint().height())
+    assert window.height() == expected.height()
+
+
+def test_window_remembers_filters_log_level_playlist_and_cache_layout(
+    qtbot: Any, qloop: Any, services: Services
+) -> None:
+    first = MainWindow(services)
+    qtbot.addWidget(first)
+    first.show()
+    first.engine_ready()
+    panel = first.playlists
+    for link in (DEEZER, SPOTIFY):
+        with qtbot.waitSignal(panel.playlist_imported, timeout=5000):
+            panel.import_text(link)
+    qtbot.waitUntil(lambda: panel.playlist_model.rowCount() == 2, timeout=5000)
+    target = panel.playlist_model.playlist_at(1)  # not the row a fresh start shows (0)
+    assert target is not None
+    panel.playlists.selectRow(1)
+    qtbot.waitUntil(lambda: panel.current_playlist() == target.id, timeout=3000)
+    panel.filter_bar.text.setText("love")
+    panel.filter_bar.bpm_min.setValue(120)
+    panel.filter_bar.compatible.setChecked(True)
+    panel.filter_bar.key.setCurrentIndex(panel.filter_bar.key.findData("8A"))
+    first.progress.level.setCurrentIndex(first.progress.level.findData(logging.WARNING))
+    first.cache.detail_splitter.setSizes([100, 300])
+    saved_split = first.cache.detail_splitter.sizes()
+    first.cache.entries.horizontalHeader().resizeSection(0, 271)
+    with qtbot.waitSignal(first.closed, timeout=3000):
+        first.close()
+
+    second = MainWindow(services)
+    qtbot.addWidget(second)
+    second.show()
+    bar = second.playlists.filter_bar
+    assert bar.text.text() == "love"
+    assert bar.bpm_min.value() == 120 and bar.bpm_max.value() == bar.bpm_max.minimum()
+    assert bar.key.currentData() == "8A" and bar.compatible.isChecked()
+    flt = second.playlists.track_model.track_filter
+    assert flt.text == "love" and flt.bpm == (120.0, None) and "8A" in flt.keys
+    assert second.progress.level.currentData() == logging.WARNING
+    assert second.cache.entries.horizontalHeader().sectionSize(0) == 271
+    assert second.cache.detail_splitter.sizes() == saved_split
+    second.engine_ready()
+    qtbot.waitUntil(lambda: second.playlists.current_playlist() == target.id, timeout=3000)
+    assert second.playlists.table.horizontalHeader().sectionSize(COLUMN_INDEX["position"]) > 0
+    with qtbot.waitSignal(second.closed, timeout=3000):
+        second.close()
