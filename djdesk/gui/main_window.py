@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -42,7 +41,7 @@ from djdesk.core import settings as settings_mod
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.core.paths import Paths, default_paths
-from djdesk.gui import theme
+from djdesk.gui import theme, ui_state
 from djdesk.gui.bridge import EngineBridge
 from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
 from djdesk.gui.export_action import PlaylistExporter
@@ -52,22 +51,12 @@ from djdesk.gui.playlists.panel import PlaylistBrowserPanel
 from djdesk.gui.progress.panel import EnrichmentProgressPanel
 from djdesk.gui.services import Services
 from djdesk.gui.tasks import TaskRegistry
-from djdesk.gui.ui_state import STATE_VERSION, UiState
+from djdesk.gui.ui_state import UiState, fit_to
 
 log = logging.getLogger(__name__)
 SHUTDOWN_BUDGET_S = 2.5
 #: The size a first start opens at, shrunk to the screen's free area when that is smaller.
 DEFAULT_SIZE = QSize(1280, 800)
-
-
-def fit_to(rect: QRect, available: QRect) -> QRect:
-    """``rect`` shrunk to ``available`` and moved inside it (a saved geometry from a bigger
-    screen, or the default size on a 1366x768 laptop, must not hang off the screen)."""
-    w = min(rect.width(), available.width())
-    h = min(rect.height(), available.height())
-    x = min(max(rect.x(), available.x()), available.x() + available.width() - w)
-    y = min(max(rect.y(), available.y()), available.y() + available.height() - h)
-    return QRect(x, y, w, h)
 
 
 class MainWindow(QMainWindow):
@@ -417,71 +406,22 @@ class MainWindow(QMainWindow):
     # --- state -----------------------------------------------------------------------------------
 
     def restore_state(self) -> None:
-        st = self.ui_state
-        if (geometry := st.load_bytes("window/geometry")) is not None:
-            self.restoreGeometry(geometry)
-        if (state := st.load_bytes("window/state")) is not None:
-            self.restoreState(state, STATE_VERSION)
-        for key, splitter in self._splitters().items():
-            if (data := st.load_bytes(f"splitter/{key}")) is not None:
-                splitter.restoreState(data)
-        for key, header in self._headers().items():
-            if (data := st.load_bytes(key)) is not None:
-                header.restoreState(data)
-        tab = st.value("window/tab", 0)
-        with contextlib.suppress(TypeError, ValueError):
-            self.tabs.setCurrentIndex(int(tab))  # type: ignore[arg-type]
-        filters = st.value("library/filters")
-        with contextlib.suppress(TypeError, ValueError):
-            saved = json.loads(filters) if isinstance(filters, str) else None
-            if isinstance(saved, dict):
-                self.playlists.filter_bar.restore(saved)
-        level = st.value("log/level")
-        with contextlib.suppress(TypeError, ValueError):
-            found = self.progress.level.findData(int(level))  # type: ignore[arg-type]
-            if found >= 0:
-                self.progress.level.setCurrentIndex(found)
+        ui_state.restore_layout(self)
 
     def save_state(self) -> None:
-        st = self.ui_state
-        st.save_bytes("window/geometry", self.saveGeometry())
-        st.save_bytes("window/state", self.saveState(STATE_VERSION))
-        for key, splitter in self._splitters().items():
-            st.save_bytes(f"splitter/{key}", splitter.saveState())
-        for key, header in self._headers().items():
-            st.save_bytes(key, header.saveState())
-        st.set_value("window/tab", self.tabs.currentIndex())
-        st.set_value("library/playlist", self.playlists.current_playlist() or "")
-        st.set_value("library/filters", json.dumps(self.playlists.filter_bar.state()))
-        st.set_value("log/level", int(self.progress.level.currentData()))
-        st.sync()
+        ui_state.save_layout(self)
 
     def fit_to_screen(self) -> None:
         """Keep the whole window on the screen's free area (no taskbar or panel covering it)."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return
-        available = screen.availableGeometry()
         frame = self.frameGeometry()
         extra = QSize(frame.width() - self.width(), frame.height() - self.height())
-        inner = available.adjusted(0, 0, -extra.width(), -extra.height())
+        inner = screen.availableGeometry().adjusted(0, 0, -extra.width(), -extra.height())
         fitted = fit_to(self.geometry(), inner)
         if fitted != self.geometry():
             self.setGeometry(fitted)
-
-    def _headers(self) -> dict[str, object]:
-        return {
-            "tracks/header": self.playlists.table.horizontalHeader(),
-            "cache/entries_header": self.cache.entries.horizontalHeader(),
-        }
-
-    def _splitters(self) -> dict[str, object]:
-        return {
-            "playlists": self.playlists.splitter,
-            "progress": self.progress.splitter,
-            "cache": self.cache.splitter,
-            "cache_detail": self.cache.detail_splitter,
-        }
 
     # --- closing ---------------------------------------------------------------------------------
 

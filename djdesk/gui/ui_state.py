@@ -1,4 +1,4 @@
-"""Window and layout state (geometry, docks, splitters, headers) in an INI file via QSettings.
+"""Window and layout state (geometry, docks, splitters, headers, filters) in an INI file.
 
 This is UI state, not user settings (Picard's ``persist`` vs ``setting``): it lives in
 ``config_dir/window-state.ini`` so ``DJDESK_HOME`` isolates it in tests and portable installs,
@@ -7,9 +7,16 @@ and it never touches the platform registry or ``~/.config/<org>``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+import contextlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QRect, QSettings
 
 from djdesk.core.paths import Paths, default_paths
+
+if TYPE_CHECKING:
+    from djdesk.gui.main_window import MainWindow
 
 STATE_VERSION = 1
 
@@ -36,3 +43,63 @@ class UiState:
 
     def sync(self) -> None:
         self._settings.sync()
+
+
+def fit_to(rect: QRect, available: QRect) -> QRect:
+    """``rect`` shrunk to ``available`` and moved inside it (a saved geometry from a bigger
+    screen, or the default size on a 1366x768 laptop, must not hang off the screen)."""
+    w = min(rect.width(), available.width())
+    h = min(rect.height(), available.height())
+    x = min(max(rect.x(), available.x()), available.x() + available.width() - w)
+    y = min(max(rect.y(), available.y()), available.y() + available.height() - h)
+    return QRect(x, y, w, h)
+
+
+def _splitters(window: MainWindow) -> dict[str, Any]:
+    return {
+        "splitter/playlists": window.playlists.splitter,
+        "splitter/progress": window.progress.splitter,
+        "splitter/cache": window.cache.splitter,
+        "splitter/cache_detail": window.cache.detail_splitter,
+        "tracks/header": window.playlists.table.horizontalHeader(),
+        "cache/entries_header": window.cache.entries.horizontalHeader(),
+    }
+
+
+def restore_layout(window: MainWindow) -> None:
+    """Put back what the DJ left: geometry, docks, splitters, headers, tab, track filters,
+    log level. (The shown playlist comes back in ``MainWindow.engine_ready``.) A value of
+    the wrong type (a hand-edited file) is skipped, never an error."""
+    st = window.ui_state
+    if (geometry := st.load_bytes("window/geometry")) is not None:
+        window.restoreGeometry(geometry)
+    if (state := st.load_bytes("window/state")) is not None:
+        window.restoreState(state, STATE_VERSION)
+    for key, widget in _splitters(window).items():
+        if (data := st.load_bytes(key)) is not None:
+            widget.restoreState(data)
+    with contextlib.suppress(TypeError, ValueError):
+        window.tabs.setCurrentIndex(int(st.value("window/tab", 0)))  # type: ignore[arg-type]
+    filters = st.value("library/filters")
+    with contextlib.suppress(TypeError, ValueError):
+        saved = json.loads(filters) if isinstance(filters, str) else None
+        if isinstance(saved, dict):
+            window.playlists.filter_bar.restore(saved)
+    with contextlib.suppress(TypeError, ValueError):
+        level = window.progress.level
+        found = level.findData(int(st.value("log/level")))  # type: ignore[arg-type]
+        if found >= 0:
+            level.setCurrentIndex(found)
+
+
+def save_layout(window: MainWindow) -> None:
+    st = window.ui_state
+    st.save_bytes("window/geometry", window.saveGeometry())
+    st.save_bytes("window/state", window.saveState(STATE_VERSION))
+    for key, widget in _splitters(window).items():
+        st.save_bytes(key, widget.saveState())
+    st.set_value("window/tab", window.tabs.currentIndex())
+    st.set_value("library/playlist", window.playlists.current_playlist() or "")
+    st.set_value("library/filters", json.dumps(window.playlists.filter_bar.state()))
+    st.set_value("log/level", int(window.progress.level.currentData()))
+    st.sync()

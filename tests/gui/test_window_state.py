@@ -7,9 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import QRect
 
-from djdesk.gui.main_window import MainWindow, fit_to
+from djdesk.gui.main_window import MainWindow
 from djdesk.gui.playlists.columns import COLUMN_INDEX
 from djdesk.gui.services import Services
+from djdesk.gui.ui_state import fit_to
 
 DEEZER = "https://www.deezer.com/en/playlist/908622995"
 SPOTIFY = "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M"
