@@ -90,6 +90,12 @@ class CacheInspectorPanel(QWidget):
         self.namespaces.verticalHeader().setDefaultSectionSize(24)
         self.namespaces.setShowGrid(False)
         self.namespaces.setAlternatingRowColors(True)
+        # Names share long prefixes ("reccobeats.idmap.…"): keep both ends, full name on hover.
+        self.namespaces.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.namespaces.setMouseTracking(True)
+        self.namespaces.entered.connect(
+            lambda index: self.namespaces.setToolTip(str(index.siblingAtColumn(0).data() or ""))
+        )
         nh = self.namespaces.horizontalHeader()
         nh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in range(1, 5):
