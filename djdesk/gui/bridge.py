@@ -12,6 +12,7 @@ the queued ``_wake`` signal when the publisher is another thread.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -29,6 +30,7 @@ from djdesk.core.events import (
     ProviderStats,
     TrackEnriched,
 )
+from djdesk.core.i18n import _
 
 FRAME_MS = 16
 MAX_LOGS_PER_FLUSH = 500
@@ -127,9 +129,8 @@ class EngineBridge(QObject):
         for job in jobs:
             self.job_state_changed.emit(job)
         if dropped:
-            logs.append(
-                LogMessage(30, f"{dropped} log lines skipped to keep the window responsive")
-            )
+            text = _("{n} log lines skipped to keep the window responsive").format(n=dropped)
+            logs.append(LogMessage(logging.WARNING, text))
         if logs:
             self.log_messages.emit(logs)
         if last_cache is not None:

@@ -30,12 +30,20 @@ __all__ = ["RESUMABLE", "SOFT_STOP_S", "EngineServices"]
 class EngineServices(EngineRelay, EngineLibrary, EngineControl):
     """LibraryView + EnrichmentControl; one instance per window, owned by the service factory."""
 
+    _core_level: int | None = None  # the ``djdesk.core`` logger's level before ``attach``
+
     def attach(self, rt: Runtime) -> None:
         """The runtime is open: start translating its events and let waiting calls go."""
         self._rt = rt
         self._unsubscribe = rt.events.subscribe(None, self._on_core_event)
-        logging.getLogger("djdesk.core").addHandler(self._relay)
+        core_log = logging.getLogger("djdesk.core")
+        core_log.addHandler(self._relay)
+        # Debug records must exist for the log view's Debug level; the file and stderr
+        # handlers keep their own levels, so they log no more than before.
+        self._core_level = core_log.level
+        core_log.setLevel(logging.DEBUG)
         self._ready.set()
+        self._spawn(self.announce_resumable(), "announce resumable runs")
 
     def fail(self, exc: BaseException) -> None:
         """The runtime could not open: every waiting and later call raises ``exc``."""
@@ -55,4 +63,8 @@ class EngineServices(EngineRelay, EngineLibrary, EngineControl):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        logging.getLogger("djdesk.core").removeHandler(self._relay)
+        core_log = logging.getLogger("djdesk.core")
+        core_log.removeHandler(self._relay)
+        if self._core_level is not None:
+            core_log.setLevel(self._core_level)
+            self._core_level = None

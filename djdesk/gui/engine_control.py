@@ -10,11 +10,12 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from djdesk.core.errors import DJDeskError, UnsupportedLinkError
-from djdesk.core.events import TrackEnriched
+from djdesk.core.events import JobStateChanged, TrackEnriched
 from djdesk.core.i18n import _
 from djdesk.gui.engine_state import RESUMABLE, SOFT_STOP_S, EngineState
 from djdesk.gui.playlists.links import expand_link, short_link_provider
@@ -40,6 +41,50 @@ class EngineControl(EngineState):
             "importer",
         )
         return pid
+
+    async def announce_resumable(self) -> int:
+        """Say which runs a restart left stopped, and how to resume them; returns how many.
+
+        Each playlist's latest stopped job is reported as ``cancelled`` with how far it got
+        against its whole playlist (the list marks it, the panel counts it), and one log line
+        says what resumes it: re-enrich, Ctrl+R.
+        """
+        rt = await self.runtime()
+        latest: dict[int, Any] = {}
+        for job in await rt.library.list_jobs(RESUMABLE):
+            if job.playlist_id is None or job.id in rt.engine.running_jobs():
+                continue
+            old = latest.get(job.playlist_id)
+            if old is None or job.updated_at > old.updated_at:
+                latest[job.playlist_id] = job
+        for pid_int, job in latest.items():
+            pid = str(pid_int)
+            if pid in self._runs:  # the user started it meanwhile
+                continue
+            self._job_pid.setdefault(job.id, pid)
+            done = (await rt.library.unit_counts(job.id)).get("enrich", 0)
+            total = int(job.totals.get("tracks") or 0)
+            self._progress[job.id] = (done, max(total, done))
+            info = self._playlists.get(pid)
+            if info is not None:
+                self._playlists[pid] = replace(info, state="cancelled")
+            self._events.publish(
+                JobStateChanged(pid, "cancelled", done, max(total, done), "resumable")
+            )
+        if latest:
+            self._say(
+                logging.INFO,
+                _(
+                    "{n} stopped runs can resume: select the playlist and press Re-enrich "
+                    "(Ctrl+R); finished tracks are kept"
+                ).format(n=len(latest))
+                if len(latest) > 1
+                else _(
+                    "1 stopped run can resume: select the playlist and press Re-enrich "
+                    "(Ctrl+R); finished tracks are kept"
+                ),
+            )
+        return len(latest)
 
     async def expand_short_link(self, text: str) -> str:
         """A short link as its full link, fetched through the orchestrator (never around it).
@@ -84,6 +129,7 @@ class EngineControl(EngineState):
         if jobs:
             job = max(jobs, key=lambda j: j.updated_at)
             self._job_pid[job.id] = playlist_id
+            self._whole[job.id] = int(job.totals.get("tracks") or 0)
             self._say(logging.INFO, _("Resuming job {job}").format(job=job.id))
             await rt.engine.resume(job.id)
             return

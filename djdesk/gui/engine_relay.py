@@ -1,10 +1,11 @@
 """The events side of ``EngineServices``: the runtime's events as the GUI's, for the bridge.
 
 Job ids become playlist ids (the views know playlists), provider counters are rebased to the
-run, state changes that lack done/total get them filled in, and the run log gets its lines.
+runs going now, state changes that lack done/total get them filled in, a resumed job counts
+against its whole playlist, and the run log gets its lines.
 
-Thread invariant: ``_on_core_event`` may run on a core thread; it only reads dicts and
-publishes to the bus (the bridge hands events over to the GUI thread).
+Thread invariant: ``_on_core_event`` may run on a core thread; it only reads and writes plain
+dicts and publishes to the bus (the bridge hands events over to the GUI thread).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from djdesk.core.events import (
     TrackEnriched,
 )
 from djdesk.core.i18n import _
-from djdesk.gui.engine_events import stats_since
+from djdesk.gui.engine_events import BREAKER_LABELS, merged_plan, stats_since
 from djdesk.gui.engine_state import EngineState
+
+#: Job states of a run still going (a paused run holds its place in the panel's sums).
+ACTIVE = ("running", "paused")
 
 
 class EngineRelay(EngineState):
@@ -35,39 +39,81 @@ class EngineRelay(EngineState):
         elif isinstance(event, JobStateChanged):
             self._on_job_state(event)
         elif isinstance(event, PlanReady):
-            # The panel counts this run against this plan: counters restart from here.
-            self._stats_base = dict(self._last_stats)
-            pid = self._pid(event.job_id)
-            calls = sum(event.calls_needed.values())
-            hits = sum(event.cache_hits.values())
-            self._events.publish(replace(event, job_id=pid))
-            self._say(
-                logging.INFO,
-                _("Plan: {calls} calls needed, {hits} answers cached, about {s:.0f} s").format(
-                    calls=calls, hits=hits, s=event.estimated_s
-                ),
-                "plan",
-            )
+            self._on_plan(event)
         elif isinstance(event, ProviderStats):
             self._last_stats[event.provider] = event
             self._events.publish(stats_since(event, self._stats_base.get(event.provider)))
         elif isinstance(event, BreakerChanged):
             self._events.publish(event)
             level = logging.WARNING if event.new == "open" else logging.INFO
-            self._say(level, f"{event.provider} breaker {event.old} → {event.new}", "net")
+            text = _("{provider}: circuit breaker {old} → {new}").format(
+                provider=event.provider,
+                old=_(BREAKER_LABELS.get(event.old, event.old)),
+                new=_(BREAKER_LABELS.get(event.new, event.new)),
+            )
+            self._say(level, text, "net")
         elif isinstance(event, ProviderPaused):
             self._events.publish(event)
-            self._say(logging.WARNING, f"{event.provider} paused: {event.reason}", "net")
+            text = _("{provider} paused: {reason}").format(
+                provider=event.provider, reason=event.reason
+            )
+            self._say(logging.WARNING, text, "net")
         else:
             self._events.publish(event)
 
-    def _on_job_state(self, event: JobStateChanged) -> None:
+    def _on_plan(self, event: PlanReady) -> None:
+        """The panel's rows count the runs going now against their plans, summed.
+
+        A plan with no other run going starts the counters over (the orchestrator's are
+        process-wide); one that joins a run still going keeps them and is sent summed with
+        the plans already counted, so two imports at once never reset each other's rows.
+        """
+        if not (self._active - {event.job_id}):
+            self._session_plans = {}
+            self._stats_base = dict(self._last_stats)
+        self._session_plans[event.job_id] = event
         pid = self._pid(event.job_id)
+        self._events.publish(merged_plan(pid, self._session_plans.values()))
+        for name, last in self._last_stats.items():  # the rows' numbers from here on
+            self._events.publish(stats_since(last, self._stats_base.get(name)))
+        calls = sum(event.calls_needed.values())
+        hits = sum(event.cache_hits.values())
+        self._say(
+            logging.INFO,
+            _("Plan: {calls} calls needed, {hits} answers cached, about {s:.0f} s").format(
+                calls=calls, hits=hits, s=event.estimated_s
+            ),
+            "plan",
+        )
+        for name in sorted(set(event.calls_needed) | set(event.cache_hits)):
+            self._say(
+                logging.DEBUG,
+                _("Plan for {provider}: {calls} calls, {hits} cached").format(
+                    provider=name,
+                    calls=event.calls_needed.get(name, 0),
+                    hits=event.cache_hits.get(name, 0),
+                ),
+                "plan",
+            )
+
+    def _on_job_state(self, event: JobStateChanged) -> None:
+        job = event.job_id
+        pid = self._pid(job)
         done, total = event.done, event.total
-        if not total and event.state in ("paused", "running"):
-            done, total = self._progress.get(event.job_id, (0, 0))
-        previous = self._progress.get(event.job_id)
-        self._progress[event.job_id] = (done, total)
+        if not total and event.state in (*ACTIVE, "cancelled"):
+            done, total = self._progress.get(job, (0, 0))
+        else:
+            whole = self._whole.get(job, 0)
+            if 0 < total < whole:
+                # A resumed job's run counts only the tracks left; the panel shows the whole
+                # playlist (not "26 of 26" for a 200-track playlist stopped at 174).
+                done, total = done + whole - total, whole
+        previous = self._progress.get(job)
+        self._progress[job] = (done, total)
+        if event.state in ACTIVE:
+            self._active.add(job)
+        else:
+            self._active.discard(job)
         info = self._playlists.get(pid)
         if info is not None:
             self._playlists[pid] = replace(info, state=event.state)
@@ -75,7 +121,7 @@ class EngineRelay(EngineState):
         if event.state != "running":
             text = {
                 "done": _("Enrichment finished: {done}/{total} tracks"),
-                "cancelled": _("Run stopped at {done}/{total}; re-enrich resumes it"),
+                "cancelled": _("Run stopped at {done}/{total}; re-enrich (Ctrl+R) resumes it"),
                 "failed": _("Run failed: {detail}"),
                 "paused": _("Paused"),
             }.get(event.state, event.state)

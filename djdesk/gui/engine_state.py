@@ -17,7 +17,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from djdesk.core.errors import DJDeskError, StorageError
-from djdesk.core.events import EventBus, LogMessage, ProviderStats
+from djdesk.core.events import EventBus, LogMessage, PlanReady, ProviderStats
 from djdesk.core.i18n import _
 from djdesk.core.logs import attach_redactor, redact
 from djdesk.gui.engine_events import LogRelay
@@ -58,6 +58,9 @@ class EngineState:
         self._paused = False
         self._last_stats: dict[str, ProviderStats] = {}
         self._stats_base: dict[str, ProviderStats] = {}
+        self._active: set[str] = set()  # job ids running or paused
+        self._session_plans: dict[str, PlanReady] = {}  # plans of the runs counted together
+        self._whole: dict[str, int] = {}  # resumed job id -> tracks in its whole playlist
 
     @property
     def ready(self) -> bool:

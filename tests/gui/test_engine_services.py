@@ -6,11 +6,13 @@ bus say afterwards. Waits are on conditions (``qtbot.waitUntil``), never sleeps.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from djdesk.core.events import JobStateChanged, LogMessage
 from djdesk.core.paths import default_paths
 from djdesk.core.settings import Settings
 from djdesk.gui.engine_adapter import EngineServices
@@ -34,14 +36,6 @@ def opened(sandbox: SandboxThread, qloop: Any, arun: Callable[..., Any]) -> Iter
     arun(o.start(), 15000)
     yield o
     arun(o.aclose())
-
-
-@pytest.fixture
-def seen(opened: Opened) -> list[Any]:
-    """Every event the adapter publishes for the GUI, in order."""
-    events: list[Any] = []
-    opened.engine.events.subscribe(None, events.append)
-    return events
 
 
 def _url(sandbox: SandboxThread, service: str, size: int = 25) -> str:
@@ -75,3 +69,43 @@ def test_remove_fired_without_await_still_deletes(
     engine.remove(pid)  # the old call shape: nobody waits on it
     lib = opened.runtime.library
     qtbot.waitUntil(lambda: arun(lib.get_playlist(int(pid))) is None, timeout=5000)
+
+
+def test_a_restart_announces_stopped_runs_and_resumes_against_the_whole_playlist(
+    qtbot: Any, opened: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
+) -> None:
+    first = opened.engine
+    states: list[JobStateChanged] = []
+    first.events.subscribe(JobStateChanged, states.append)
+    pid = arun(first.import_link(_url(sandbox, "spotify")), 10000)
+    run = asyncio.ensure_future(first.enrich(pid))
+    qtbot.waitUntil(lambda: any(s.done >= 2 for s in states), timeout=20000)
+    arun(first.aclose())  # the window closes mid-run: the job is stopped, resumable
+    qtbot.waitUntil(run.done, timeout=3000)
+    rt = opened.runtime
+    (job,) = arun(rt.library.list_jobs())
+    assert job.state == "cancelled"
+    kept = arun(rt.library.unit_counts(job.id)).get("enrich", 0)
+    assert 2 <= kept < 25
+
+    # "Restart": a new adapter on the library says what can resume, and how.
+    second = EngineServices()
+    seen: list[Any] = []
+    second.events.subscribe(None, seen.append)
+    second.attach(rt)
+    try:
+        qtbot.waitUntil(lambda: any(isinstance(e, JobStateChanged) for e in seen), timeout=5000)
+        announced = next(e for e in seen if isinstance(e, JobStateChanged))
+        assert (announced.job_id, announced.state) == (pid, "cancelled")
+        assert (announced.done, announced.total) == (kept, 25)
+        lines = [e.message for e in seen if isinstance(e, LogMessage)]
+        assert any("1 stopped run can resume" in m and "Ctrl+R" in m for m in lines), lines
+
+        arun(second.enrich(pid), 30000)  # re-enrich resumes the stopped job
+        running = [e for e in seen if isinstance(e, JobStateChanged) and e.total][1:]
+        assert running, seen
+        assert all(e.total == 25 for e in running)  # never "N of N" for what was left
+        assert running[0].done >= kept
+        assert (running[-1].state, running[-1].done) == ("done", 25)
+    finally:
+        arun(second.aclose())

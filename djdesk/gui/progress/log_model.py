@@ -77,6 +77,9 @@ class LogListModel(QAbstractListModel):
             level = logging.getLevelName(msg.level).lower()
             source = f"[{msg.source}] " if msg.source else ""
             return f"{stamp}  {level:<7} {source}{msg.message}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The view is narrower than most lines: the whole line, wrapped, on hover.
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == LevelRole:
             return msg.level
         if role == Qt.ItemDataRole.ForegroundRole:

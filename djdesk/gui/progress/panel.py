@@ -33,6 +33,7 @@ from djdesk.gui.services import EnrichmentControl
 from djdesk.gui.widgets.progress_bar import LazyProgressBar
 
 PROVIDERS = ("deezer", "musicbrainz", "lastfm", "reccobeats")
+_ACTIVE = ("running", "paused")
 
 
 class EnrichmentProgressPanel(QWidget):
@@ -47,7 +48,8 @@ class EnrichmentProgressPanel(QWidget):
         self._control = control
         self._clock = clock
         self._eta = EtaEstimator()
-        self._job: JobStateChanged | None = None
+        self._job: JobStateChanged | None = None  # the latest event (any run)
+        self._jobs: dict[str, JobStateChanged] = {}  # the runs the bar sums, by playlist id
         self.stats_model = ProviderStatsModel(PROVIDERS, self)
         self.log_model = LogListModel(parent=self)
         self.log_proxy = LogFilterProxy(self)
@@ -90,7 +92,14 @@ class EnrichmentProgressPanel(QWidget):
         metrics = self.table.fontMetrics()
         for col in range(self.stats_model.columnCount()):
             title = str(self.stats_model.headerData(col, Qt.Orientation.Horizontal))
-            sample = {0: "musicbrainz", 1: "9999 / 9999", 6: "10.0 / 10.0", 9: "half-open"}
+            sample = {
+                0: "musicbrainz",
+                1: "9999 / 9999",
+                6: "10.25 / 10.25",
+                9: "half-open",
+                11: "1.13 s",
+                12: "1.13 s",
+            }
             text = max(title, sample.get(col, "99,999"), key=len)
             hh.resizeSection(col, metrics.horizontalAdvance(text) + 18)
 
@@ -137,28 +146,51 @@ class EnrichmentProgressPanel(QWidget):
     # --- bridge slots ----------------------------------------------------------------------------
 
     def on_job_state(self, event: JobStateChanged) -> None:
+        """Sum over every run counted now: two imports at once add up, they never take turns.
+
+        A run that starts while none is going begins a new count (finished and stopped runs
+        drop out); one that starts while another is going joins it.
+        """
         self._job = event
-        total = max(event.total, 1)
-        if self.bar.maximum() != total:
-            self.bar.setRange(0, total)
-        self.bar.setValue(min(event.done, total))
-        self.count.setText(_("{done} of {total} tracks").format(done=event.done, total=event.total))
-        if event.state == "running":
-            self._eta.update(self._clock(), event.done)
-            self.eta.setText(format_eta(self._eta.seconds_left(event.total)))
-            self.status.setText(_("Enriching"))
+        jobs = self._jobs
+        before = jobs.get(event.job_id)
+        if event.state in _ACTIVE and (before is None or before.state not in _ACTIVE):
+            if not any(j.state in _ACTIVE for j in jobs.values()):
+                jobs.clear()
+            self._eta.reset()  # the sums jump: the recent rate starts over
+        jobs[event.job_id] = event
+        done = sum(j.done for j in jobs.values())
+        total = sum(j.total for j in jobs.values())
+        states = {j.state for j in jobs.values()}
+        bar_max = max(total, 1)
+        if self.bar.maximum() != bar_max:
+            self.bar.setRange(0, bar_max)
+        self.bar.setValue(min(done, bar_max))
+        self.count.setText(_("{done} of {total} tracks").format(done=done, total=total))
+        if "running" in states:
+            self._eta.update(self._clock(), done)
+            self.eta.setText(format_eta(self._eta.seconds_left(total)))
+            active = sum(j.state in _ACTIVE for j in jobs.values())
+            self.status.setText(
+                _("Enriching {n} playlists").format(n=active) if active > 1 else _("Enriching")
+            )
         else:
             self._eta.reset()
             self.eta.setText("")
-            self.status.setText(
-                {
-                    "done": _("Finished"),
-                    "cancelled": _("Stopped (resumable)"),
-                    "failed": _("Failed"),
-                    "paused": _("Paused"),
-                }.get(event.state, event.state)
-            )
+            self.status.setText(self._idle_text(states))
         self._update_buttons()
+
+    def _idle_text(self, states: set[str]) -> str:
+        for state in ("paused", "failed", "cancelled"):
+            if state not in states:
+                continue
+            if state == "cancelled":
+                stopped = sum(j.state == "cancelled" for j in self._jobs.values())
+                if stopped > 1:
+                    return _("{n} runs stopped · Re-enrich (Ctrl+R) resumes one").format(n=stopped)
+                return _("Stopped · Re-enrich (Ctrl+R) resumes it")
+            return {"paused": _("Paused"), "failed": _("Failed")}[state]
+        return _("Finished")
 
     def on_log(self, messages: list) -> None:
         at_bottom = (
@@ -174,7 +206,7 @@ class EnrichmentProgressPanel(QWidget):
     @property
     def running(self) -> bool:
         """A run is under way (paused counts: Resume and Stop must stay enabled)."""
-        return self._job is not None and self._job.state in ("running", "paused")
+        return any(j.state in _ACTIVE for j in self._jobs.values())
 
     def toggle_pause(self) -> None:
         if self._control.paused:

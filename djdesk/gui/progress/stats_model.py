@@ -1,8 +1,10 @@
 """ProviderStatsModel: one row per provider with the numbers a DJ watches during a run.
 
 Fed with the bridge's coalesced snapshots (at most one update per provider per frame); a row
-repaints only when its snapshot changed. "Done/total" counts answered work items (calls plus
-cache hits) against the plan from ``PlanReady``.
+repaints only when its snapshot changed. "Done" counts finished lookups (answers, failures and
+cache hits; not calls sent, which run ahead of the answers) against the plan from
+``PlanReady``. A plan starts the numbers over: its cached answers seed Hits, since a cached
+re-run answers them without the orchestrator ever seeing a lookup.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from djdesk.core.events import PlanReady, ProviderStats
 from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
+from djdesk.gui.engine_events import BREAKER_LABELS
 from djdesk.gui.flat_table_model import FlatTableModel
 
 _HEADERS = (
@@ -31,13 +34,12 @@ _HEADERS = (
     N_("P50"),
     N_("P95"),
 )
-_BREAKER = {"closed": N_("closed"), "open": N_("open"), "half_open": N_("half-open")}
 BREAKER_COLUMN = 9
 _TIPS = {
-    1: N_("Lookups answered (calls + cache hits) of those planned"),
-    3: N_("Answers served from the local cache"),
+    1: N_("Lookups finished (answers, failures and cache hits) of those the plan counted"),
+    3: N_("Answers served from the local cache (the plan's cached answers included)"),
     5: N_("Identical requests in flight merged into one call"),
-    6: N_("Current request rate against the configured limit"),
+    6: N_("The pace calls go out at now (lower after a 429) against the planned limit"),
     10: N_("Calls left in this run's budget"),
     11: N_("Median latency"),
     12: N_("95th percentile latency"),
@@ -55,7 +57,18 @@ _OTHER_ROLES = frozenset(
 
 
 def _fmt_ms(ms: float) -> str:
-    return f"{ms:.0f} ms" if ms else "—"
+    """Latency as "80 ms", or "1.13 s" from a second on (4-digit ms cut off in the column)."""
+    if not ms:
+        return "—"
+    if ms >= 999.5:
+        return _("{s:.2f} s").format(s=ms / 1000)
+    return _("{ms:.0f} ms").format(ms=ms)
+
+
+def _fmt_rate(rate: float) -> str:
+    """Calls/s with up to 2 decimals, trailing zeros dropped: the same rounding for the pace
+    and its limit, so a pace at its limit never reads as over it ("4.8 / 4.75")."""
+    return f"{rate:.2f}".rstrip("0").rstrip(".")
 
 
 class ProviderStatsModel(FlatTableModel):
@@ -66,18 +79,33 @@ class ProviderStatsModel(FlatTableModel):
         self._order: list[str] = list(providers)
         self._stats: dict[str, ProviderStats] = {p: ProviderStats(p) for p in providers}
         self._planned: dict[str, int] = {}
+        self._seeded: dict[str, int] = {}  # the plan's cached answers, per provider
         self._texts: dict[str, tuple[str, ...]] = {}  # formatted cells per provider snapshot
 
     def provider_at(self, row: int) -> ProviderStats | None:
         return self._stats.get(self._order[row]) if 0 <= row < len(self._order) else None
 
     def on_plan(self, plan: PlanReady) -> None:
+        """A new plan: every row starts over (counters 0, Hits = the plan's cached answers).
+
+        The adapter rebases the orchestrator's counters at the same moment and sends them
+        next, and a plan joining a run still going arrives summed with it (``engine_relay``).
+        """
         for name in set(plan.calls_needed) | set(plan.cache_hits):
-            self._planned[name] = plan.calls_needed.get(name, 0) + plan.cache_hits.get(name, 0)
-            self._texts.pop(name, None)
             self._ensure(name)
+        self._planned = {
+            name: plan.calls_needed.get(name, 0) + plan.cache_hits.get(name, 0)
+            for name in set(plan.calls_needed) | set(plan.cache_hits)
+        }
+        self._seeded = dict(plan.cache_hits)
+        for name, old in self._stats.items():
+            self._stats[name] = ProviderStats(
+                name, rate=old.rate, rate_limit=old.rate_limit, breaker=old.breaker
+            )
+        self._texts.clear()
         if self._order:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self._order) - 1, 1))
+            last = len(self._order) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, len(_HEADERS) - 1))
 
     def _ensure(self, name: str) -> int:
         if name not in self._stats:
@@ -108,21 +136,26 @@ class ProviderStatsModel(FlatTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._order)
 
+    def hits(self, s: ProviderStats) -> int:
+        return self._seeded.get(s.provider, 0) + s.cache_hits
+
     def cell_text(self, s: ProviderStats, col: int) -> str:
-        answered = s.calls + s.cache_hits
+        hits = self.hits(s)
+        finished = s.successes + s.failures + hits
         planned = self._planned.get(s.provider, 0)
-        lookups = s.calls + s.cache_hits
         texts = {
             0: s.provider,
-            1: f"{min(answered, planned) if planned else answered} / {planned or '—'}",
+            1: f"{min(finished, planned) if planned else finished} / {planned or '—'}",
             2: f"{s.calls:,}",
-            3: f"{s.cache_hits:,}",
-            4: f"{s.cache_hits / lookups:.0%}" if lookups else "—",
+            3: f"{hits:,}",
+            4: f"{hits / finished:.0%}" if finished else "—",
             5: f"{s.coalesced:,}",
-            6: f"{s.rate:.1f} / {s.rate_limit:g}" if s.rate_limit else f"{s.rate:.1f}",
+            6: f"{_fmt_rate(s.rate)} / {_fmt_rate(s.rate_limit)}"
+            if s.rate_limit
+            else _fmt_rate(s.rate),
             7: f"{s.retries:,}",
             8: f"{s.rate_limited:,}",
-            9: _(_BREAKER.get(s.breaker, s.breaker)),
+            9: _(BREAKER_LABELS.get(s.breaker, s.breaker)),
             10: "∞" if s.budget_left is None else f"{s.budget_left:,}",
             11: _fmt_ms(s.latency_p50_ms),
             12: _fmt_ms(s.latency_p95_ms),

@@ -21,17 +21,20 @@ def test_stats_model(qtmodeltester: Any) -> None:
     model.dataChanged.connect(lambda a, _b, *_: changed.append(a.row()))
     model.on_plan(PlanReady("j", calls_needed={"deezer": 80}, cache_hits={"deezer": 20}))
     snap = ProviderStats(
-        "deezer", calls=40, cache_hits=20, coalesced=3, rate=8.5, rate_limit=9.0,
-        retries=2, rate_limited=1, budget_left=960, latency_p50_ms=80, latency_p95_ms=210,
+        "deezer", calls=40, successes=30, failures=2, cache_hits=5, coalesced=3, rate=4.75,
+        rate_limit=4.75, retries=2, rate_limited=1, budget_left=960, latency_p50_ms=80,
+        latency_p95_ms=1130,
     )  # fmt: skip
     changed.clear()
     model.on_stats({"deezer": snap})
     model.on_stats({"deezer": snap})  # unchanged: no repaint
     assert changed == [0]
     texts = [model.index(0, c).data() for c in range(model.columnCount())]
+    # Done: 30 answers + 2 failures + 5 run hits + the plan's 20 cached (not the 40 calls sent,
+    # 6 of them still waiting for their answer); a pace at its limit reads at its limit.
     assert texts == [
-        "deezer", "60 / 100", "40", "20", "33%", "3", "8.5 / 9", "2", "1", "closed", "960",
-        "80 ms", "210 ms",
+        "deezer", "57 / 100", "40", "25", "44%", "3", "4.75 / 4.75", "2", "1", "closed", "960",
+        "80 ms", "1.13 s",
     ]  # fmt: skip
     model.on_breaker("lastfm", "closed", "open")
     assert model.index(1, BREAKER_COLUMN).data() == "open"
@@ -39,6 +42,40 @@ def test_stats_model(qtmodeltester: Any) -> None:
     model.on_stats({"reccobeats": ProviderStats("reccobeats")})  # a new provider appears
     assert model.rowCount() == 3
     qtmodeltester.check(model)
+
+
+def test_a_new_plan_starts_the_rows_over_with_its_cached_answers(qtmodeltester: Any) -> None:
+    """The review's cached re-run: "Finished 198/198" next to "5 / 198", Hits 0, Hit % 0 %."""
+    model = ProviderStatsModel(("reccobeats",))
+    model.on_plan(PlanReady("a", calls_needed={"reccobeats": 198}))
+    model.on_stats({"reccobeats": ProviderStats("reccobeats", calls=198, successes=198)})
+    model.on_breaker("reccobeats", "closed", "half_open")
+    model.on_plan(PlanReady("b", calls_needed={"reccobeats": 0}, cache_hits={"reccobeats": 198}))
+    row = [model.index(0, c).data() for c in range(5)]
+    assert row == ["reccobeats", "198 / 198", "0", "198", "100%"]
+    assert model.index(0, BREAKER_COLUMN).data() == "half-open"  # a gauge, kept
+    # the adapter's rebased counters for the new run arrive next and add to the seed
+    model.on_stats({"reccobeats": ProviderStats("reccobeats", calls=3, successes=2)})
+    assert model.index(0, 1).data() == "198 / 198"  # capped at the plan
+    assert model.index(0, 3).data() == "198"
+    qtmodeltester.check(model)
+
+
+def test_rates_and_latencies_read_right() -> None:
+    model = ProviderStatsModel(("deezer",))
+    cases = [
+        (ProviderStats("deezer", rate=9.5, rate_limit=9.5), 6, "9.5 / 9.5"),
+        (ProviderStats("deezer", rate=2.9268, rate_limit=2.9268), 6, "2.93 / 2.93"),
+        (ProviderStats("deezer", rate=4.0, rate_limit=5.0), 6, "4 / 5"),
+        (ProviderStats("deezer", rate=3.0), 6, "3"),
+        (ProviderStats("deezer", latency_p50_ms=999.0), 11, "999 ms"),
+        (ProviderStats("deezer", latency_p50_ms=999.7), 11, "1.00 s"),
+        (ProviderStats("deezer", latency_p50_ms=12_345.0), 11, "12.35 s"),
+        (ProviderStats("deezer"), 11, "—"),
+    ]
+    for snap, col, text in cases:
+        model.on_stats({"deezer": snap})
+        assert model.index(0, col).data() == text, snap
 
 
 def test_log_model_caps_and_filters_by_level(qtmodeltester: Any) -> None:
@@ -88,5 +125,61 @@ def test_panel_controls_drive_the_service(qtbot: Any) -> None:
     panel.pause_button.click()
     assert not services.control.paused
     panel.on_job_state(JobStateChanged("j", "cancelled", 12, 40, "resumable"))
-    assert panel.status.text() == "Stopped (resumable)"
+    assert panel.status.text() == "Stopped · Re-enrich (Ctrl+R) resumes it"
     assert not panel.cancel_button.isEnabled()
+
+
+def test_log_lines_carry_the_whole_line_as_tooltip() -> None:
+    model = LogListModel(clock=lambda: 0.0)
+    long = "ReccoBeats paused until 18:05: " + "x" * 200
+    model.append([LogMessage(logging.WARNING, long, "net")])
+    index = model.index(0, 0)
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data()
+    assert index.data(Qt.ItemDataRole.ToolTipRole).endswith(long)
+
+
+def test_panel_debug_level_shows_debug_lines(qtbot: Any) -> None:
+    services = fake_services(step_s=0.0)
+    panel = EnrichmentProgressPanel(services.control, clock=lambda: 0.0)
+    qtbot.addWidget(panel)
+    panel.on_log([LogMessage(logging.DEBUG, "plan detail"), LogMessage(logging.INFO, "plan")])
+    assert panel.log_proxy.rowCount() == 1
+    panel.level.setCurrentIndex(panel.level.findData(logging.DEBUG))
+    assert panel.log_proxy.rowCount() == 2
+
+
+def test_panel_sums_every_run_going(qtbot: Any) -> None:
+    """Two imports at once: the panel adds them up instead of following the last to report."""
+    services = fake_services(step_s=0.0)
+    now = [0.0]
+    panel = EnrichmentProgressPanel(services.control, clock=lambda: now[0])
+    qtbot.addWidget(panel)
+    panel.on_job_state(JobStateChanged("a", "running", 10, 25))
+    panel.on_job_state(JobStateChanged("b", "running", 0, 200))
+    assert panel.count.text() == "10 of 225 tracks"
+    assert panel.status.text() == "Enriching 2 playlists"
+    panel.on_job_state(JobStateChanged("a", "done", 25, 25))  # one finishes, one goes on
+    now[0] = 10.0
+    panel.on_job_state(JobStateChanged("b", "running", 20, 200))
+    assert panel.count.text() == "45 of 225 tracks"
+    assert panel.bar.value() == 45 and panel.bar.maximum() == 225
+    assert panel.status.text() == "Enriching" and panel.running
+    panel.on_job_state(JobStateChanged("b", "done", 200, 200))
+    assert panel.status.text() == "Finished" and not panel.running
+    assert panel.count.text() == "225 of 225 tracks"
+    # a run started after all finished counts on its own
+    panel.on_job_state(JobStateChanged("c", "running", 0, 10))
+    assert panel.count.text() == "0 of 10 tracks"
+
+
+def test_panel_names_the_stopped_runs_that_can_resume(qtbot: Any) -> None:
+    services = fake_services(step_s=0.0)
+    panel = EnrichmentProgressPanel(services.control, clock=lambda: 0.0)
+    qtbot.addWidget(panel)
+    panel.on_job_state(JobStateChanged("a", "cancelled", 174, 200, "resumable"))
+    panel.on_job_state(JobStateChanged("b", "cancelled", 3, 25, "resumable"))
+    assert panel.status.text() == "2 runs stopped · Re-enrich (Ctrl+R) resumes one"
+    assert panel.count.text() == "177 of 225 tracks"
+    assert not panel.running
+    panel.on_job_state(JobStateChanged("a", "running", 174, 200))  # resumed: a new count
+    assert panel.count.text() == "174 of 200 tracks"
