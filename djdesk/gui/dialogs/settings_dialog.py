@@ -217,7 +217,7 @@ class SettingsDialog(QDialog):
     def _refresh_accounts(self) -> None:
         status = self._accounts.spotify_status()
         self.spotify_status.setText(status)
-        logged_in = not status.lower().startswith("not")
+        logged_in = status != _("Not logged in")  # the services all say exactly this
         self.login_button.setEnabled(not logged_in)
         self.logout_button.setEnabled(logged_in)
         self.clear_key_button.setEnabled(self._accounts.lastfm_key_set())
