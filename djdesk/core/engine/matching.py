@@ -122,7 +122,10 @@ class Evidence:
     score: MatchScore
 
     def to_dict(self) -> dict[str, Any]:
+        """The candidate's own fields, then its score; the score's parts go under ``parts``
+        (their names, title/artists/isrc, would otherwise hide the candidate's own)."""
         c = self.candidate
+        s = self.score.to_dict()
         return {
             "provider": c.provider,
             "id": c.id,
@@ -132,7 +135,11 @@ class Evidence:
             "isrc": c.isrc,
             "album": c.album,
             **dict(c.extra),
-            **self.score.to_dict(),
+            "total": s["total"],
+            "parts": {k: s[k] for k in ("title", "artists", "duration", "isrc")},
+            "penalty": s["penalty"],
+            "versions": s["versions"],
+            "reasons": s["reasons"],
         }
 
 
