@@ -4,7 +4,8 @@ Runs the real window on the REAL engine over the offline sandbox (realistic prof
 progress panel shows the providers' real rates): it imports and finishes the 25-track demo
 crate, then drops the 200-track Deezer one and grabs the window at 1280x800 while that run
 streams (table partly enriched, panel live); then the cache inspector on the entries the run
-stored, with one selected. Uses a private ``DJDESK_HOME`` so no user state leaks in or out.
+stored, with one selected. The main window is also grabbed at 1024x640 (a small laptop).
+Uses a private ``DJDESK_HOME`` so no user state leaks in or out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 SIZE = (1280, 800)
+#: A small laptop screen: the window must still show the table's key columns and the panel.
+SMALL = (1024, 640)
 
 
 async def _until(check: Callable[[], bool], timeout_s: float = 20.0) -> None:
@@ -82,6 +85,12 @@ async def _shoot(out: Path, window: Any, demo: list[Any], bpm: int) -> list[Path
     await asyncio.sleep(0.3)  # let the coalesced repaint of the last rows land
     paths = [out / "main-window.png"]
     window.grab().save(str(paths[0]))
+    window.resize(*SMALL)
+    await _until(lambda: (window.width(), window.height()) == SMALL)
+    await asyncio.sleep(0.2)  # let the splitters and the table lay out at the new size
+    paths.append(out / "main-window-1024x640.png")
+    window.grab().save(str(paths[-1]))
+    window.resize(*SIZE)
 
     window.progress_dock.hide()  # give the inspector the whole window for its picture
     window.tabs.setCurrentWidget(window.cache)
@@ -98,7 +107,7 @@ async def _shoot(out: Path, window: Any, demo: list[Any], bpm: int) -> list[Path
     await _until(lambda: bool(entries))
     await asyncio.sleep(0.2)
     paths.append(out / "cache-inspector.png")
-    window.grab().save(str(paths[1]))
+    window.grab().save(str(paths[-1]))
     return paths
 
 

@@ -45,7 +45,7 @@ def _range_spin(low: float, high: float, step: float, decimals: int) -> QDoubleS
     spin.setSpecialValueText(_("any"))
     spin.setValue(low - step)
     spin.setKeyboardTracking(False)
-    spin.setMinimumWidth(64)
+    spin.setMinimumWidth(58)
     return spin
 
 

@@ -48,6 +48,8 @@ DEMO_LINKS = (
 )
 #: The details pane may shrink to this (a 1024 px screen still shows the table's key columns).
 DETAILS_MIN_WIDTH = 180
+#: The playlist list never gets so narrow that its names vanish behind the count and state.
+LIST_MIN_WIDTH = 230
 
 Confirm = Callable[[str, str], bool]
 
@@ -98,6 +100,8 @@ class PlaylistBrowserPanel(QWidget):
         self.playlists.setShowGrid(False)
         self.playlists.setAlternatingRowColors(True)
         self.playlists.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.playlists.setWordWrap(False)  # two fixed lines; a long one elides, never a third
+        self.playlists.setTextElideMode(Qt.TextElideMode.ElideRight)
         hh = self.playlists.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (2, 3):
@@ -126,6 +130,7 @@ class PlaylistBrowserPanel(QWidget):
         self.remove_button.clicked.connect(self.remove_current)
         self.reenrich_button.clicked.connect(self.reenrich_current)
         left = QWidget()
+        left.setMinimumWidth(LIST_MIN_WIDTH)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         add_row = QHBoxLayout()
@@ -167,7 +172,7 @@ class PlaylistBrowserPanel(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([300, 630, 350])
+        self.splitter.setSizes([280, 660, 340])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)

@@ -82,11 +82,15 @@ class PlaylistListModel(FlatTableModel):
 
     @staticmethod
     def subtitle(item: PlaylistInfo) -> str:
-        """The name's second line: "owner · Spotify" (the owner alone when no service shows)."""
+        """The name's second line: "Spotify · owner" (the owner alone when no service shows).
+
+        The service comes first so a narrow list, which elides the line's end, still tells a
+        crate imported from Deezer from the same one imported from Spotify.
+        """
         service = service_label(item.source)
         if not service or service.casefold() == item.owner.casefold():
             return item.owner  # an owner-less playlist is shown as owned by its service
-        return " · ".join(p for p in (item.owner, service) if p)
+        return " · ".join(p for p in (service, item.owner) if p)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)

@@ -198,8 +198,8 @@ def test_same_crate_from_two_services_reads_apart(services: Services) -> None:
     model.two_line = True
     model.reload()
     assert [model.index(r, 0).data() for r in range(3)] == [
-        "Crate\nDJ · Deezer",
-        "Crate\nDJ · Spotify",
+        "Crate\nDeezer · DJ",
+        "Crate\nSpotify · DJ",
         "Mine\nSpotify",
     ]
 
