@@ -197,10 +197,11 @@ class EngineControl(EngineState):
 
     async def pin(self, track_id: int, provider: str, candidate_id: str) -> None:
         rt = await self.runtime()
-        await rt.library.pin(track_id, provider, candidate_id)
+        # Pins, then enriches this one track again at once (interactive priority).
+        await rt.engine.pin_track(track_id, provider, candidate_id)
         self._say(
             logging.INFO,
-            _("Pinned {provider} match {id} for track {track}; re-enrich to apply it").format(
+            _("Pinned {provider} match {id} for track {track}; track re-enriched").format(
                 provider=provider, id=candidate_id, track=track_id
             ),
         )

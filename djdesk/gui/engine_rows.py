@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from djdesk.core.i18n import _
 from djdesk.gui.services import Candidate, FieldValue, PlaylistInfo, SimilarTrack, TrackRow
 
 if TYPE_CHECKING:
@@ -126,30 +127,89 @@ def playlist_info(summary: PlaylistSummary, running: bool = False) -> PlaylistIn
     )
 
 
+#: The order providers are listed in (the waterfall's), then any other.
+PROVIDER_ORDER = ("deezer", "musicbrainz", "reccobeats", "lastfm")
+#: Pins shown even when no stored candidate carries that id (ISRC pins are not a match).
+PINNED_ALONE = ("deezer", "musicbrainz", "spotify")
+
+
 def candidates(evidence: Mapping[str, Any], pins: Mapping[str, str]) -> tuple[Candidate, ...]:
-    """Each provider's scored candidates from the stored match evidence, best first."""
+    """Each provider's scored candidates from the stored match evidence, best first.
+
+    MusicBrainz's match is stored inside Deezer's (it is how Deezer was reached) and listed on
+    its own here. The one in use is the pinned one when a pin exists, else the matcher's choice.
+    """
+    sections: list[tuple[str, Mapping[str, Any]]] = []
+    for provider, ev in evidence.items():
+        if isinstance(ev, Mapping):
+            sections.append((provider, ev))
+            nested = ev.get("musicbrainz")
+            if isinstance(nested, Mapping):
+                sections.append(("musicbrainz", nested))
+    rank = {p: i for i, p in enumerate(PROVIDER_ORDER)}
+    sections.sort(key=lambda item: rank.get(item[0], len(rank)))
     out: list[Candidate] = []
-    for provider, ev in sorted(evidence.items()):
-        if not isinstance(ev, Mapping):
-            continue
-        chosen = (ev.get("chosen") or {}).get("id")
-        for cand in ev.get("candidates") or ():
-            if not isinstance(cand, Mapping) or cand.get("id") is None:
-                continue
-            cid = str(cand["id"])
-            reasons = ", ".join(str(r) for r in cand.get("reasons") or ())
+    for provider, ev in sections:
+        found = [_candidate(provider, ev, c, pins) for c in ev.get("candidates") or ()]
+        kept = [c for c in found if c is not None]
+        out += sorted(kept, key=lambda c: -(c.score if c.score is not None else 2.0))
+    for provider, value in pins.items():
+        if provider in PINNED_ALONE and not any(c.pin_target == (provider, value) for c in out):
+            # Pinned by id (``djdesk pin``) and never among the candidates: still say so.
             out.append(
                 Candidate(
                     provider=provider,
-                    id=cid,
-                    title=str(cand.get("name") or cand.get("title_text") or cid),
-                    artists=reasons or str(ev.get("reason") or ""),
-                    score=float(cand.get("total") or 0.0),
-                    chosen=cid == str(chosen) if chosen is not None else False,
-                    pinned=pins.get(provider) == cid,
+                    id=value,
+                    title=value,
+                    artists="",
+                    score=None,
+                    chosen=True,
+                    pinned=True,
+                    note=_("pinned by its id"),
+                    via="pin",
                 )
             )
-    return tuple(sorted(out, key=lambda c: (c.provider, -c.score)))
+    return tuple(out)
+
+
+def _candidate(
+    provider: str, ev: Mapping[str, Any], cand: Any, pins: Mapping[str, str]
+) -> Candidate | None:
+    if not isinstance(cand, Mapping) or cand.get("id") is None:
+        return None
+    cid = str(cand["id"])
+    pin_provider, pin_id = provider, cid
+    if provider == "reccobeats":  # features are read by Spotify id: a row pins its Spotify id
+        pin_provider, pin_id = "spotify", str(cand.get("spotify_id") or "")
+    pinnable = provider != "lastfm" and bool(pin_id)
+    pinned = pinnable and pins.get(pin_provider) == pin_id
+    has_pin = pin_provider in pins and provider != "lastfm"
+    chosen = pinned if has_pin else bool(cand.get("chosen"))
+    via = str(cand.get("via") or ev.get("via") or "")
+    note = str(cand.get("rejected") or "")  # the engine's words, stored with the evidence
+    if not note and via == "known id":
+        note = str(ev.get("reason") or "")
+    if has_pin and cand.get("chosen") and not pinned:
+        note = _("the match, but another one is pinned")
+    duration = cand.get("duration_ms")
+    total = cand.get("total")
+    artists = cand.get("artists")
+    return Candidate(
+        provider=provider,
+        id=cid,
+        title=str(cand.get("title") or cid),
+        artists=", ".join(str(a) for a in artists) if isinstance(artists, list) else "",
+        score=None if total is None else float(total),
+        chosen=chosen,
+        pinned=pinned,
+        duration_s=duration / 1000 if isinstance(duration, int | float) and duration else None,
+        why="; ".join(str(r) for r in cand.get("reasons") or ()),
+        note=note,
+        via=via,
+        pinnable=pinnable,
+        pin_provider=pin_provider,
+        pin_id=pin_id,
+    )
 
 
 def similar_tracks(doc: Mapping[str, Any]) -> tuple[SimilarTrack, ...]:

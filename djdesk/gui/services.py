@@ -61,15 +61,33 @@ class PlaylistInfo:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A provider's match for a track, with its score; ``pinned`` when the user chose it."""
+    """A provider's match for a track, with its score; ``pinned`` when the user chose it.
+
+    ``chosen``: the record in use (the pinned one when there is a pin). ``score`` is None for a
+    record read by a known id that was not compared. ``why``: the matcher's reasons; ``note``:
+    why it was turned down, or how it was reached. A pin of it sets ``pin_provider``'s id
+    ``pin_id`` (default: its own provider and id; a ReccoBeats row pins its Spotify id);
+    ``pinnable`` is False where no pin applies (Last.fm answers by name).
+    """
 
     provider: str
     id: str
     title: str
     artists: str
-    score: float
+    score: float | None
     chosen: bool = False
     pinned: bool = False
+    duration_s: float | None = None
+    why: str = ""
+    note: str = ""
+    via: str = ""
+    pinnable: bool = True
+    pin_provider: str = ""
+    pin_id: str = ""
+
+    @property
+    def pin_target(self) -> tuple[str, str]:
+        return (self.pin_provider or self.provider, self.pin_id or self.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,16 +30,54 @@ DOC = {
     "similar": {"value": ["Nina Tanaka - Breathe", "Solo"], "source": "lastfm"},
     "enrichment_inputs": {"value": "193809c8d7", "source": "djdesk"},
 }
+
+
+def _cand(provider: str, cid: str, total: float | None, **more: object) -> dict[str, object]:
+    """One stored candidate, in the shape ``engine.evidence`` writes."""
+    return {
+        "provider": provider,
+        "id": cid,
+        "title": more.pop("title", "Breathe"),
+        "artists": ["Nina Tanaka"],
+        "duration_ms": 237000,
+        "isrc": None,
+        "total": total,
+        "reasons": ["title 1.00", "artists 1.00"],
+        "chosen": False,
+        "rejected": "below the threshold 0.72: a remix",
+        "via": "search",
+        **more,
+    }
+
+
 EVIDENCE = {
     "reccobeats": {
+        "via": "search+isrc",
         "chosen": {"provider": "reccobeats", "id": "cdf0"},
         "score": 1.0,
         "reason": "best score 1.00",
         "candidates": [
-            {"provider": "reccobeats", "id": "zz", "total": 0.4, "reasons": ["title 0.40"]},
-            {"provider": "reccobeats", "id": "cdf0", "total": 1.0, "reasons": ["same ISRC"]},
+            _cand("reccobeats", "zz", 0.4, spotify_id="sp-zz"),
+            _cand("reccobeats", "cdf0", 1.0, spotify_id="sp-cdf0", chosen=True, rejected=None),
+            _cand("reccobeats", "nosp", 0.9, rejected="no Spotify id"),
         ],
-    }
+    },
+    "deezer": {
+        "via": "musicbrainz",
+        "chosen": {"provider": "deezer", "id": "11"},
+        "candidates": [
+            _cand("deezer", "11", 0.95, chosen=True, rejected=None, via="musicbrainz"),
+            _cand("deezer", "12", 0.5, title="Breathe (Remix)"),
+        ],
+        "musicbrainz": {
+            "via": "search",
+            "candidates": [_cand("musicbrainz", "mb-1", 0.9, chosen=True, rejected=None)],
+        },
+    },
+    "lastfm": {
+        "via": "name",
+        "candidates": [_cand("lastfm", "Nina Tanaka - Breathe", 0.98, chosen=True, rejected=None)],
+    },
 }
 
 
@@ -82,11 +120,57 @@ def test_track_row_maps_every_column_with_provenance() -> None:
     assert "enrichment_inputs" not in f  # the engine's bookkeeping, not a value to show
 
 
-def test_candidates_from_stored_evidence_best_first_with_pin() -> None:
-    cands = engine_rows.candidates(EVIDENCE, {"reccobeats": "zz"})
-    assert [c.id for c in cands] == ["cdf0", "zz"]
-    assert cands[0].chosen and cands[0].score == 1.0 and "ISRC" in cands[0].artists
-    assert cands[1].pinned and not cands[1].chosen
+def test_candidates_per_provider_best_first_with_title_artists_and_why() -> None:
+    cands = engine_rows.candidates(EVIDENCE, {})
+    assert [(c.provider, c.id) for c in cands] == [
+        ("deezer", "11"),
+        ("deezer", "12"),
+        ("musicbrainz", "mb-1"),  # how Deezer was reached, listed on its own
+        ("reccobeats", "cdf0"),
+        ("reccobeats", "nosp"),
+        ("reccobeats", "zz"),
+        ("lastfm", "Nina Tanaka - Breathe"),
+    ]
+    top = cands[0]
+    assert (top.title, top.artists, top.duration_s, top.score) == (
+        "Breathe",
+        "Nina Tanaka",
+        237.0,
+        0.95,
+    )
+    assert top.chosen and not top.note and top.via == "musicbrainz"
+    assert "artists 1.00" in top.why
+    remix = cands[1]
+    assert not remix.chosen and remix.note.startswith("below the threshold")
+    # A ReccoBeats row is pinned by its Spotify id (features are read by it); no id, no pin.
+    assert cands[3].pin_target == ("spotify", "sp-cdf0")
+    assert not cands[4].pinnable
+    assert not cands[6].pinnable  # Last.fm answers a name: nothing to pin
+
+
+def test_a_pin_moves_the_mark_to_the_pinned_candidate() -> None:
+    cands = engine_rows.candidates(EVIDENCE, {"deezer": "12", "spotify": "sp-zz"})
+    by_id = {c.id: c for c in cands}
+    assert by_id["12"].pinned and by_id["12"].chosen
+    assert not by_id["11"].chosen and "pinned" in by_id["11"].note
+    assert by_id["zz"].pinned and by_id["zz"].chosen and not by_id["cdf0"].chosen
+    assert by_id["mb-1"].chosen  # no MusicBrainz pin: its match stands
+
+
+def test_known_ids_and_pins_by_id_say_so() -> None:
+    known = {
+        "deezer": {
+            "via": "known id",
+            "reason": "read by its Deezer id",
+            "candidates": [_cand("deezer", "5", 0.99, chosen=True, rejected=None, via="known id")],
+        }
+    }
+    (cand,) = engine_rows.candidates(known, {})
+    assert cand.chosen and cand.note == "read by its Deezer id" and cand.via == "known id"
+    cands = engine_rows.candidates(known, {"deezer": "77"})
+    assert [(c.id, c.chosen, c.pinned) for c in cands] == [("5", False, False), ("77", True, True)]
+    assert cands[1].score is None and cands[1].note == "pinned by its id"
+    assert engine_rows.candidates({}, {"isrc": "X"}) == ()
 
 
 def test_similar_tags_and_missing_entries() -> None:

@@ -148,8 +148,14 @@ def test_dropped_sandbox_link_streams_into_table_and_panel(
     qtbot.waitUntil(lambda: bool(shown), timeout=5000)
     details = window.playlists.details.details
     assert details is not None and details.row.fields["bpm"].source
-    assert details.candidates and all(0.0 <= c.score <= 1.0 for c in details.candidates)
+    assert details.candidates and all(
+        c.score is None or 0.0 <= c.score <= 1.0 for c in details.candidates
+    )
     assert any(c.chosen for c in details.candidates)
+    # per provider, with the record's own title (never a number) and how it was found
+    assert {c.provider for c in details.candidates} >= {"deezer", "reccobeats"}
+    assert all(c.title and not c.title.replace(".", "").isdigit() for c in details.candidates)
+    assert all(c.via for c in details.candidates)
 
 
 def test_bad_link_shows_what_was_wrong(

@@ -223,4 +223,4 @@ def test_details_pane_pins_a_candidate(qtbot: Any, window: MainWindow) -> None:
     assert [(c.provider, c.id) for c in pinned] == [
         (details.candidates[target].provider, details.candidates[target].id)
     ]
-    assert panel.details.candidates.item(target, 3).text() == "pinned"
+    assert panel.details.candidates.item(panel.details.row_of(target), 3).text() == "pinned"

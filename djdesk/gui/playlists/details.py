@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from djdesk.core.i18n import _
+from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
 from djdesk.gui.playlists.columns import COLUMNS, Column, format_key
 from djdesk.gui.playlists.track_model import provenance_text
@@ -61,6 +62,44 @@ def _section(text: str) -> QLabel:
 #: Fields the pane shows in their own sections (or that feed a column already listed).
 _SHOWN_ELSEWHERE = frozenset({"tags", "similar", "artist_tags", "artist_listeners", "rank"})
 
+#: Labels of stored fields that have no table column; marked here, translated when shown.
+#: A field not listed (a provider added one) shows its stored name as is: it is data.
+_FIELD_LABELS = {
+    "acousticness": N_("Acousticness"),
+    "instrumentalness": N_("Instrumentalness"),
+    "liveness": N_("Liveness"),
+    "speechiness": N_("Speechiness"),
+    "loudness": N_("Loudness dB"),
+    "playcount": N_("Last.fm plays"),
+    "release_date": N_("Release date"),
+    "tempo": N_("Tempo"),
+    "mode": N_("Mode"),
+    "lastfm_name": N_("Last.fm name"),
+}
+
+#: Provider names as a DJ knows them.
+_PROVIDERS = {
+    "deezer": "Deezer",
+    "musicbrainz": "MusicBrainz",
+    "reccobeats": "ReccoBeats",
+    "lastfm": "Last.fm",
+    "spotify": "Spotify",
+}
+
+#: How a provider's record was reached (the evidence's ``via``).
+_VIA = {
+    "isrc": N_("found by ISRC"),
+    "search": N_("found by search"),
+    "musicbrainz": N_("found through MusicBrainz"),
+    "search+isrc": N_("found by search, confirmed by ISRC"),
+    "name": N_("Last.fm's answer for the name"),
+    "known id": N_("read by a known id"),
+    "pin": N_("pinned"),
+}
+
+#: Candidate table columns.
+_C_TITLE, _C_TIME, _C_SCORE, _C_MARK, _C_PIN = range(5)
+
 
 def _plain(value: Any) -> str:
     if isinstance(value, float):
@@ -72,6 +111,8 @@ def _plain(value: Any) -> str:
 
 class TrackDetailsPane(QScrollArea):
     pin_requested = Signal(int, str, str)  # track id, provider, candidate id
+    #: Whether a pinnable candidate is selected (the window's "Pin selected match" action).
+    candidate_selected = Signal(bool)
 
     def __init__(self, *, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,7 +120,8 @@ class TrackDetailsPane(QScrollArea):
         self._details: TrackDetails | None = None
         self.key_notation = "camelot"
         self.setWidgetResizable(True)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(180)
+        self._cand_rows: list[int] = []  # candidate index -> table row (providers head groups)
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(10, 8, 10, 8)
@@ -90,8 +132,9 @@ class TrackDetailsPane(QScrollArea):
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        # Source stretches and elides (a fused source carries its note); tooltips have it all.
-        self.fields = _table([_("Field"), _("Value"), _("Source")], stretch=2)
+        # Source stretches and elides (a fused source carries its note); confidence keeps a
+        # column of its own so it is never the part cut off; tooltips have it all.
+        self.fields = _table([_("Field"), _("Value"), _("Source"), _("Conf.")], stretch=2)
         self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.fields.setColumnWidth(1, 96)  # long values (tags) elide; the tooltip has them
         self.tags = QLabel()
@@ -99,7 +142,8 @@ class TrackDetailsPane(QScrollArea):
         self.artist = QLabel()
         self.artist.setWordWrap(True)
         self.similar = _table([_("Similar track"), _("Artist"), _("Match")], stretch=0)
-        self.candidates = _table([_("Provider"), _("Candidate"), _("Score"), ""])
+        self.candidates = _table([_("Candidate"), _("Time"), _("Score"), "", ""], stretch=0)
+        self.candidates.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.pin_button = QPushButton(_("Pin this match"))
         self.pin_button.setToolTip(_("Always use the selected candidate for this track"))
         self.pin_button.setEnabled(False)
@@ -157,29 +201,34 @@ class TrackDetailsPane(QScrollArea):
         cols = [c for c in COLUMNS if c.enriched]
         # Every other stored field too (acousticness, loudness, playcount, ...): provenance for all.
         shown = {c.field for c in cols} | _SHOWN_ELSEWHERE
-        cols += [
-            Column(name, name.replace("_", " ").capitalize(), 0, fmt=_plain)
-            for name in sorted(details.row.fields)
-            if name not in shown
+        extra = [n for n in sorted(details.row.fields) if n not in shown]
+        rows = [(_(c.header), c) for c in cols]
+        rows += [
+            (_(_FIELD_LABELS[n]) if n in _FIELD_LABELS else n, Column(n, n, 0, fmt=_plain))
+            for n in extra
         ]
-        self.fields.setRowCount(len(cols))
-        for r, col in enumerate(cols):
+        self.fields.setRowCount(len(rows))
+        for r, (label, col) in enumerate(rows):
             fv = details.row.fields.get(col.field)
             tip = ""
             if fv is None:
-                cells = [_(col.header), "—", ""]
+                cells = [label, "—", "", ""]
             else:
                 value = fv.value
-                shown = format_key(str(value), self.key_notation) if col.field == "key" else value
+                text = format_key(str(value), self.key_notation) if col.field == "key" else value
                 try:
-                    shown = col.fmt(shown) if col.field != "key" else shown
+                    text = col.fmt(text) if col.field != "key" else text
                 except (TypeError, ValueError):
-                    shown = str(value)
+                    text = str(value)
                 tip = provenance_text(fv, now)
-                cells = [_(col.header), str(shown), f"{fv.source} · {fv.confidence:.0%}"]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+                cells = [label, str(text), fv.source, f"{fv.confidence:.0%}"]
+            for c, cell in enumerate(cells):
+                item = QTableWidgetItem(cell)
                 item.setToolTip(tip)
+                if c == 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if fv is not None and fv.estimated:
                     font = item.font()
                     font.setItalic(True)
@@ -189,30 +238,133 @@ class TrackDetailsPane(QScrollArea):
         _fit_height(self.fields)
 
     def _fill_candidates(self, candidates: tuple[Candidate, ...]) -> None:
-        self.candidates.setRowCount(len(candidates))
-        for r, cand in enumerate(candidates):
-            mark = _("pinned") if cand.pinned else (_("chosen") if cand.chosen else "")
-            cells = (cand.provider, f"{cand.title} — {cand.artists}", f"{cand.score:.2f}", mark)
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, (cand.provider, cand.id))
-                item.setToolTip(f"{cand.provider} id {cand.id}")
-                self.candidates.setItem(r, c, item)
-        _fit_height(self.candidates)
+        """One group per provider (a heading row: the provider and how its record was found),
+        then its candidates best first: title — artists, length, score, the mark, a Pin button."""
+        table = self.candidates
+        table.clearSpans()
+        table.clearContents()
+        groups: list[tuple[str, list[int]]] = []
+        for i, cand in enumerate(candidates):
+            if not groups or groups[-1][0] != cand.provider:
+                groups.append((cand.provider, []))
+            groups[-1][1].append(i)
+        table.setRowCount(len(groups) + len(candidates))
+        self._cand_rows = [0] * len(candidates)
+        row = 0
+        for provider, members in groups:
+            self._fill_heading(row, provider, candidates[members[0]])
+            row += 1
+            for i in members:
+                self._cand_rows[i] = row
+                self._fill_candidate(row, i, candidates[i])
+                row += 1
+        _fit_height(table)
         self.pin_button.setEnabled(False)
+        self.candidate_selected.emit(False)
 
-    def select_candidate(self, row: int) -> None:
-        self.candidates.selectRow(row)
+    def _fill_heading(self, row: int, provider: str, first: Candidate) -> None:
+        name = _PROVIDERS.get(provider, provider)
+        via = first.via if first.via != "pin" else ""
+        text = f"{name} · {_(_VIA[via])}" if via in _VIA else name
+        item = QTableWidgetItem(text)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setToolTip(text)
+        self.candidates.setItem(row, 0, item)
+        self.candidates.setSpan(row, 0, 1, 5)
+
+    def _fill_candidate(self, row: int, index: int, cand: Candidate) -> None:
+        mark = _("pinned") if cand.pinned else (_("chosen") if cand.chosen else "")
+        title = f"{cand.title} — {cand.artists}" if cand.artists else cand.title
+        score = "—" if cand.score is None else f"{cand.score:.0%}"
+        pin_provider, pin_id = cand.pin_target
+        tip_lines = [
+            title,
+            _("{provider} id: {id}").format(
+                provider=_PROVIDERS.get(pin_provider, pin_provider), id=pin_id
+            ),
+        ]
+        if cand.note:
+            tip_lines.append(cand.note)
+        if cand.why:
+            tip_lines.append(_("Why: {reasons}").format(reasons=cand.why))
+        tip = "\n".join(tip_lines)
+        cells = (title, _duration(cand.duration_s), score, mark)
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            item.setToolTip(tip)
+            if c in (_C_TIME, _C_SCORE):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if cand.chosen or cand.pinned:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            elif cand.note:
+                item.setForeground(theme.muted_color())
+            self.candidates.setItem(row, c, item)
+        button = QToolButton()
+        button.setText(_("Pin"))
+        button.setAutoRaise(True)
+        button.setEnabled(cand.pinnable and not cand.pinned)
+        button.setToolTip(
+            _("Always use this {provider} record for this track").format(
+                provider=_PROVIDERS.get(cand.provider, cand.provider)
+            )
+            if cand.pinnable
+            else _("Last.fm answers by name: there is no id to pin")
+        )
+        button.clicked.connect(lambda _c=False, i=index: self.pin_candidate(i))
+        self.candidates.setCellWidget(row, _C_PIN, button)
+
+    def row_of(self, index: int) -> int:
+        """The table row of candidate ``index`` (providers' heading rows sit between)."""
+        return self._cand_rows[index]
+
+    def select_candidate(self, index: int) -> None:
+        self.candidates.selectRow(self.row_of(index))
+
+    def selected_candidate(self) -> int | None:
+        items = self.candidates.selectedItems()
+        data = items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        return data if isinstance(data, int) else None
 
     def _on_candidate_selected(self) -> None:
-        self.pin_button.setEnabled(bool(self.candidates.selectedItems()))
+        index = self.selected_candidate()
+        ok = (
+            index is not None
+            and self._details is not None
+            and self._details.candidates[index].pinnable
+        )
+        self.pin_button.setEnabled(ok)
+        self.candidate_selected.emit(ok)
 
     def _on_pin_clicked(self) -> None:
-        items = self.candidates.selectedItems()
-        if not items or self._details is None:
-            return
-        provider, cand_id = items[0].data(Qt.ItemDataRole.UserRole)
-        self.pin_requested.emit(self._details.row.id, provider, cand_id)
+        self.pin_selected()
+
+    def pin_selected(self) -> bool:
+        """Pin the selected candidate (the button, the menu entry); False when none applies."""
+        index = self.selected_candidate()
+        return index is not None and self.pin_candidate(index)
+
+    def pin_candidate(self, index: int) -> bool:
+        if self._details is None or not 0 <= index < len(self._details.candidates):
+            return False
+        cand = self._details.candidates[index]
+        if not cand.pinnable:
+            return False
+        provider, value = cand.pin_target
+        self.pin_requested.emit(self._details.row.id, provider, value)
+        return True
+
+
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}"
 
 
 def _esc(text: str) -> str:
