@@ -260,6 +260,12 @@ class MainWindow(QMainWindow):
         self.stop_action = self._action(p, _("Stop enrichment"), "Ctrl+.", self.progress.cancel)
         p.addSeparator()
         self._action(p, _("Filter tracks"), "Ctrl+F", self.focus_filter)
+        details = self.playlists.details
+        self.pin_action = self._action(
+            p, _("Pin selected match"), "Ctrl+Shift+P", lambda: details.pin_selected()
+        )
+        self.pin_action.setEnabled(False)  # until a pinnable candidate is selected
+        details.candidate_selected.connect(self.pin_action.setEnabled)
 
         v = bar.addMenu(_("&View"))
         self._action(v, _("Library"), "Ctrl+1", lambda: self.tabs.setCurrentWidget(self.playlists))
