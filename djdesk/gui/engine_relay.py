@@ -64,11 +64,13 @@ class EngineRelay(EngineState):
     def _on_plan(self, event: PlanReady) -> None:
         """The panel's rows count the runs going now against their plans, summed.
 
-        A plan with no other run going starts the counters over (the orchestrator's are
-        process-wide); one that joins a run still going keeps them and is sent summed with
-        the plans already counted, so two imports at once never reset each other's rows.
+        A plan while no counted run is still going starts the counters over (the
+        orchestrator's are process-wide); one that joins a counted run still going keeps them
+        and is sent summed with its plan, so two imports at once never reset each other's
+        rows. (A run still importing has no plan yet: its plan joins when it comes.)
         """
-        if not (self._active - {event.job_id}):
+        going = [j for j in self._session_plans if j != event.job_id and j in self._active]
+        if not going:
             self._session_plans = {}
             self._stats_base = dict(self._last_stats)
         self._session_plans[event.job_id] = event

@@ -53,9 +53,16 @@ def test_a_plan_joining_a_running_job_is_summed_and_keeps_the_counters() -> None
 
     feed(JobStateChanged("a", "done", 25, 25))
     feed(JobStateChanged("b", "done", 35, 35))
-    feed(PlanReady("c", calls_needed={"deezer": 7}))  # nothing going: a new count
+    # Two more at once: D is still importing when C's plan comes. C starts a new count (no
+    # counted run is going), D's plan joins it.
+    feed(JobStateChanged("c", "running", 0, 0, "importing"))
+    feed(JobStateChanged("d", "running", 0, 0, "importing"))
+    feed(PlanReady("c", calls_needed={"deezer": 7}))
     assert _of(seen, PlanReady)[-1].calls_needed == {"deezer": 7}
     assert _of(seen, ProviderStats)[-1].successes == 0
+    feed(PlanReady("d", calls_needed={"deezer": 3}, cache_hits={"deezer": 2}))
+    last = _of(seen, PlanReady)[-1]
+    assert (last.calls_needed, last.cache_hits) == ({"deezer": 10}, {"deezer": 2})
 
 
 def test_a_resumed_job_counts_against_its_whole_playlist() -> None:
