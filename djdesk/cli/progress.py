@@ -7,7 +7,13 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from djdesk.core.events import EventBus, JobStateChanged, PlanReady, TrackEnriched
+from djdesk.core.events import (
+    EventBus,
+    ImportProgress,
+    JobStateChanged,
+    PlanReady,
+    TrackEnriched,
+)
 from djdesk.core.i18n import _
 
 
@@ -33,6 +39,7 @@ class ProgressView:
     def __enter__(self) -> ProgressView:
         self._progress.start()
         self._unsubscribe = [
+            self._events.subscribe(ImportProgress, self._on_import),
             self._events.subscribe(PlanReady, self._on_plan),
             self._events.subscribe(TrackEnriched, self._on_track),
             self._events.subscribe(JobStateChanged, self._on_job),
@@ -53,6 +60,9 @@ class ProgressView:
         if not self._quiet:
             self.console.print(text)
 
+    def _on_import(self, event: ImportProgress) -> None:
+        self._progress.update(self._task, total=event.total, completed=event.read)
+
     def _on_plan(self, event: PlanReady) -> None:
         calls = sum(event.calls_needed.values())
         hits = sum(event.cache_hits.values())
@@ -63,7 +73,7 @@ class ProgressView:
             self.say(_("plan: everything is cached, no call needed"))
         if event.deferred:
             self.say(_("plan: {n} tracks deferred by the budget").format(n=event.deferred))
-        self._progress.update(self._task, description=_("enriching"))
+        self._progress.update(self._task, description=_("enriching"), total=None, completed=0)
 
     def _on_track(self, event: TrackEnriched) -> None:
         self._progress.advance(self._task)

@@ -74,6 +74,16 @@ class LogMessage(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ImportProgress(Event):
+    """Entries read so far while a playlist's pages arrive (``total`` None when the provider
+    does not say), so a long import shows more than "importing"."""
+
+    source: str
+    read: int
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PlanReady(Event):
     job_id: str
     calls_needed: dict[str, int] = field(default_factory=dict)

@@ -30,7 +30,7 @@ from djdesk.core.engine.run import STEP, Control, Run, RunStats
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.work import EAGER_STEPS, TrackWork
 from djdesk.core.errors import DJDeskError, InputError
-from djdesk.core.events import EventBus, JobStateChanged, TrackEnriched
+from djdesk.core.events import EventBus, ImportProgress, JobStateChanged, TrackEnriched
 from djdesk.core.library import Job, Library, TrackRow
 from djdesk.core.models import Priority
 from djdesk.core.net.orchestrator import Orchestrator
@@ -184,7 +184,13 @@ class Engine:
 
     async def import_only(self, source: str, *, refresh: bool = False) -> Imported:
         fetcher = Fetcher(self.cache, self.orchestrator, self.clock, refresh=refresh)
-        return await Importer(self.clients, fetcher, self.library).run(source)
+        return await self._import(fetcher, source)
+
+    async def _import(self, fetcher: Fetcher, source: str) -> Imported:
+        def progress(read: int, total: int | None) -> None:
+            self.events.publish(ImportProgress(source, read, total))
+
+        return await Importer(self.clients, fetcher, self.library).run(source, progress)
 
     async def track_details(self, track_id: int) -> int:
         """The later wave for one track, now (the user opened it): similar tracks, artist info."""
@@ -292,7 +298,7 @@ class Engine:
             )
             fetcher.on_pause = run.on_pause
             budgets = self._apply_budgets(options.budgets)
-            imported = await Importer(self.clients, fetcher, self.library).run(job.input)
+            imported = await self._import(fetcher, job.input)
             await self.library.set_job_state(
                 job.id,
                 "paused" if control.paused else "running",  # paused during the import

@@ -28,7 +28,7 @@ from djdesk.core.engine.sources import as_json, deezer_track
 from djdesk.core.errors import InputError, NotFoundError
 from djdesk.core.library import EntryInput, ImportResult, Library, PlaylistInput, TrackInput
 from djdesk.core.models import RefKind, Service, SourceRef
-from djdesk.core.providers.types import TrackRecord
+from djdesk.core.providers.types import PageCallback, TrackRecord
 from djdesk.core.urls import parse_exportify_csv, parse_source
 
 log = logging.getLogger(__name__)
@@ -73,18 +73,20 @@ class Importer:
         self._fetcher = fetcher
         self._library = library
 
-    async def run(self, text: str) -> Imported:
+    async def run(self, text: str, progress: PageCallback | None = None) -> Imported:
+        """``progress`` hears ``(entries read, total)`` as a paged list arrives: a
+        10,000-track Spotify playlist is 200 pages, ~40 s at the API's pace."""
         ref = parse_source(text)
         if ref.service == Service.CSV:
             playlist, entries = self._csv(text)
         elif ref.service == Service.SPOTIFY and ref.kind == RefKind.PLAYLIST:
-            playlist, entries = await self._spotify_playlist(ref.id, text)
+            playlist, entries = await self._spotify_playlist(ref.id, text, progress)
         elif ref.service == Service.SPOTIFY and ref.kind == RefKind.ALBUM:
-            playlist, entries = await self._spotify_album(ref.id, text)
+            playlist, entries = await self._spotify_album(ref.id, text, progress)
         elif ref.service == Service.SPOTIFY and ref.kind == RefKind.TRACK:
             playlist, entries = await self._spotify_track(ref.id, text)
         elif ref.service == Service.DEEZER and ref.kind in (RefKind.PLAYLIST, RefKind.ALBUM):
-            playlist, entries = await self._deezer_list(ref, text)
+            playlist, entries = await self._deezer_list(ref, text, progress)
         elif ref.service == Service.DEEZER and ref.kind == RefKind.TRACK:
             playlist, entries = await self._deezer_track(ref.id, text)
         else:
@@ -121,7 +123,7 @@ class Importer:
     # -- Spotify -----------------------------------------------------------------------------
 
     async def _spotify_playlist(
-        self, playlist_id: str, text: str
+        self, playlist_id: str, text: str, progress: PageCallback | None
     ) -> tuple[PlaylistInput, list[EntryInput]]:
         spotify = self._clients.spotify
 
@@ -140,7 +142,7 @@ class Importer:
         meta = await self._fetcher.get(ck.SPOTIFY_PLAYLIST, playlist_id, fetch_meta)
 
         async def fetch_items() -> Any:
-            return as_json(await spotify.playlist_items(playlist_id))
+            return as_json(await spotify.playlist_items(playlist_id, on_page=progress))
 
         items = await self._fetcher.get(
             ck.SPOTIFY_ITEMS,
@@ -179,7 +181,7 @@ class Importer:
         return playlist, entries
 
     async def _spotify_album(
-        self, album_id: str, text: str
+        self, album_id: str, text: str, progress: PageCallback | None
     ) -> tuple[PlaylistInput, list[EntryInput]]:
         """An album imports like a playlist (no ownership rule); its tracks carry no ISRC, so
         the waterfall finds them on Deezer by search and matching."""
@@ -187,7 +189,7 @@ class Importer:
 
         async def fetch() -> Any:
             album = await spotify.album(album_id)
-            tracks = await spotify.album_tracks(album_id, album.name)
+            tracks = await spotify.album_tracks(album_id, album.name, on_page=progress)
             return {"meta": as_json(album), "tracks": as_json(tracks)}
 
         data = await self._fetcher.get(ck.SPOTIFY_ITEMS, f"album:{album_id}", fetch)
@@ -236,7 +238,7 @@ class Importer:
     # -- Deezer ------------------------------------------------------------------------------
 
     async def _deezer_list(
-        self, ref: SourceRef, text: str
+        self, ref: SourceRef, text: str, progress: PageCallback | None
     ) -> tuple[PlaylistInput, list[EntryInput]]:
         deezer = self._clients.deezer
         album = ref.kind == RefKind.ALBUM
@@ -244,10 +246,10 @@ class Importer:
         async def fetch() -> Any:
             if album:
                 meta_obj: Any = await deezer.album(ref.id)
-                tracks = await deezer.album_tracks(ref.id)
+                tracks = await deezer.album_tracks(ref.id, on_page=progress)
             else:
                 meta_obj = await deezer.playlist(ref.id)
-                tracks = await deezer.playlist_tracks(ref.id)
+                tracks = await deezer.playlist_tracks(ref.id, on_page=progress)
             return {"meta": as_json(meta_obj), "tracks": as_json(tracks)}
 
         namespace = ck.DEEZER_ALBUM if album else ck.DEEZER_PLAYLIST

@@ -47,7 +47,7 @@ from djdesk.core.providers.spotify_models import (
     parse_track,
     parse_user,
 )
-from djdesk.core.providers.types import Page, TrackRecord
+from djdesk.core.providers.types import Page, PageCallback, TrackRecord
 
 T = TypeVar("T")
 
@@ -184,6 +184,7 @@ class SpotifyClient:
         parse: Callable[[Any, int], Page[T]],
         *,
         playlist_items: bool = False,
+        on_page: PageCallback | None = None,
     ) -> list[T]:
         """Every item from ``url`` on, following ``next`` (``parse`` gets the offset so far).
 
@@ -196,6 +197,8 @@ class SpotifyClient:
         while path is not None:
             page = parse(await self._get(path, query, playlist_items=playlist_items), len(items))
             items.extend(page.items)
+            if on_page is not None:
+                on_page(len(items), page.total)
             if not page.next or not page.items:
                 break
             path = next_request_path(page.next, self._http, DEFAULT_ENDPOINTS[PROVIDER])
@@ -232,23 +235,32 @@ class SpotifyClient:
             await self._get(f"/playlists/{playlist_id}", {"additional_types": "track,episode"})
         )
 
-    async def playlist_items(self, playlist_id: str) -> list[PlaylistItem]:
+    async def playlist_items(
+        self, playlist_id: str, *, on_page: PageCallback | None = None
+    ) -> list[PlaylistItem]:
         """Every entry, 50 per page, following ``next``; 403 explains the 2026 ownership rule."""
         params = {"limit": ITEMS_LIMIT, "additional_types": "track,episode"}
         return await self._follow(
-            f"/playlists/{playlist_id}/items", params, parse_entries_page, playlist_items=True
+            f"/playlists/{playlist_id}/items",
+            params,
+            parse_entries_page,
+            playlist_items=True,
+            on_page=on_page,
         )
 
     async def album(self, album_id: str) -> SpotifyAlbum:
         return parse_album(await self._get(f"/albums/{album_id}"))
 
-    async def album_tracks(self, album_id: str, album_name: str | None = None) -> list[TrackRecord]:
+    async def album_tracks(
+        self, album_id: str, album_name: str | None = None, *, on_page: PageCallback | None = None
+    ) -> list[TrackRecord]:
         """Every track of an album, 50 per page following ``next`` (an album imports like a
         playlist). Albums have no ownership rule; ISRCs need ``track()`` per track."""
         return await self._follow(
             f"/albums/{album_id}/tracks",
             {"limit": ITEMS_LIMIT},
             lambda body, _offset: parse_album_tracks_page(body, album_name),
+            on_page=on_page,
         )
 
     async def track(self, track_id: str) -> TrackRecord:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -29,6 +29,10 @@ class TrackRecord:
     url: str | None = None
     #: Extra columns (e.g. Exportify's ``Tempo``) kept as text for the engine to interpret.
     extra: Mapping[str, str] = field(default_factory=dict)
+
+
+#: Told ``(items read so far, total or None)`` after each page of a paged list arrives.
+PageCallback = Callable[[int, int | None], None]
 
 
 @dataclass(frozen=True, slots=True)

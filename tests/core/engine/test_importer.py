@@ -26,7 +26,9 @@ class FakeSpotify:
         self.calls += 1
         return SpotifyAlbum(album_id, "Discovery", ("Daft Punk",), "2001-03-12", 2, None)
 
-    async def album_tracks(self, album_id: str, album_name: str | None = None) -> list[Any]:
+    async def album_tracks(
+        self, album_id: str, album_name: str | None = None, *, on_page: Any = None
+    ) -> list[Any]:
         self.calls += 1
         return [
             TrackRecord("spotify", f"{i:022d}", f"Song {i}", ("Daft Punk",), album_name, 200_000)
