@@ -72,18 +72,22 @@ class EngineControl(EngineState):
                 JobStateChanged(pid, "cancelled", done, max(total, done), "resumable")
             )
         if latest:
-            self._say(
-                logging.INFO,
+            names = []
+            for pid_int in latest:
+                summary = await rt.library.get_playlist(pid_int)
+                names.append(f"“{summary.name}”" if summary is not None else pid_int)
+            text = (
                 _(
-                    "{n} stopped runs can resume: select the playlist and press Re-enrich "
-                    "(Ctrl+R); finished tracks are kept"
-                ).format(n=len(latest))
-                if len(latest) > 1
+                    "1 stopped run can resume: select {names} and press Re-enrich (Ctrl+R); "
+                    "its finished tracks are kept"
+                )
+                if len(latest) == 1
                 else _(
-                    "1 stopped run can resume: select the playlist and press Re-enrich "
-                    "(Ctrl+R); finished tracks are kept"
-                ),
+                    "{n} stopped runs can resume: select one ({names}) and press Re-enrich "
+                    "(Ctrl+R); their finished tracks are kept"
+                )
             )
+            self._say(logging.INFO, text.format(n=len(latest), names=", ".join(map(str, names))))
         return len(latest)
 
     async def expand_short_link(self, text: str) -> str:

@@ -97,8 +97,8 @@ class EnrichmentProgressPanel(QWidget):
                 1: "9999 / 9999",
                 6: "10.25 / 10.25",
                 9: "half-open",
-                11: "1.13 s",
-                12: "1.13 s",
+                11: "999 ms",
+                12: "999 ms",
             }
             text = max(title, sample.get(col, "99,999"), key=len)
             hh.resizeSection(col, metrics.horizontalAdvance(text) + 18)

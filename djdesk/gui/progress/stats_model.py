@@ -4,7 +4,7 @@ Fed with the bridge's coalesced snapshots (at most one update per provider per f
 repaints only when its snapshot changed. "Done" counts finished lookups (answers, failures and
 cache hits; not calls sent, which run ahead of the answers) against the plan from
 ``PlanReady``. A plan starts the numbers over: its cached answers seed Hits, since a cached
-re-run answers them without the orchestrator ever seeing a lookup.
+re-run answers them without the orchestrator ever seeing a lookup (see ``hits``).
 """
 
 from __future__ import annotations
@@ -137,7 +137,13 @@ class ProviderStatsModel(FlatTableModel):
         return 0 if parent.isValid() else len(self._order)
 
     def hits(self, s: ProviderStats) -> int:
-        return self._seeded.get(s.provider, 0) + s.cache_hits
+        """Cache answers of this count: the plan's, or the run's once it has seen more.
+
+        Not their sum: a run re-reads through the cache every cached lookup of a track it
+        works (a resumed run read each of them twice, "72" for 39), and only the tracks it
+        skips as up to date are never read again (a cached re-run, which the seed covers).
+        """
+        return max(self._seeded.get(s.provider, 0), s.cache_hits)
 
     def cell_text(self, s: ProviderStats, col: int) -> str:
         hits = self.hits(s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -30,12 +31,14 @@ def test_stats_model(qtmodeltester: Any) -> None:
     model.on_stats({"deezer": snap})  # unchanged: no repaint
     assert changed == [0]
     texts = [model.index(0, c).data() for c in range(model.columnCount())]
-    # Done: 30 answers + 2 failures + 5 run hits + the plan's 20 cached (not the 40 calls sent,
-    # 6 of them still waiting for their answer); a pace at its limit reads at its limit.
+    # Done: 30 answers + 2 failures + the plan's 20 cached (the run has re-read 5 of them so
+    # far; not the 40 calls sent, 6 still waiting); a pace at its limit reads at its limit.
     assert texts == [
-        "deezer", "57 / 100", "40", "25", "44%", "3", "4.75 / 4.75", "2", "1", "closed", "960",
+        "deezer", "52 / 100", "40", "20", "38%", "3", "4.75 / 4.75", "2", "1", "closed", "960",
         "80 ms", "1.13 s",
     ]  # fmt: skip
+    model.on_stats({"deezer": replace(snap, cache_hits=26)})  # the run read more than planned
+    assert model.index(0, 3).data() == "26"
     model.on_breaker("lastfm", "closed", "open")
     assert model.index(1, BREAKER_COLUMN).data() == "open"
     assert model.index(1, BREAKER_COLUMN).data(Qt.ItemDataRole.ForegroundRole) is not None
@@ -54,7 +57,7 @@ def test_a_new_plan_starts_the_rows_over_with_its_cached_answers(qtmodeltester: 
     row = [model.index(0, c).data() for c in range(5)]
     assert row == ["reccobeats", "198 / 198", "0", "198", "100%"]
     assert model.index(0, BREAKER_COLUMN).data() == "half-open"  # a gauge, kept
-    # the adapter's rebased counters for the new run arrive next and add to the seed
+    # the adapter's rebased counters for the new run arrive next
     model.on_stats({"reccobeats": ProviderStats("reccobeats", calls=3, successes=2)})
     assert model.index(0, 1).data() == "198 / 198"  # capped at the plan
     assert model.index(0, 3).data() == "198"
