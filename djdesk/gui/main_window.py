@@ -13,7 +13,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.bridge = EngineBridge(services.control.events, self)
         self.ui_state = UiState(self.paths)
         self._closing = False
+        self._shown_once = False
         self._closed = False
         self._shutdown_task: asyncio.Task[None] | None = None
 
@@ -430,6 +432,14 @@ class MainWindow(QMainWindow):
             self.setGeometry(fitted)
 
     # --- closing ---------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fit once more after the first show: only now does the window manager's frame (the
+        title bar) count, which a 768 px screen cannot spare on top of 800 px."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.fit_to_screen)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the run (resumable), cancel every task, then really close; bounded to < 3 s."""

@@ -337,11 +337,17 @@ class PlaylistBrowserPanel(QWidget):
             self._wanted_playlist = None
         if self.track_model.playlist_id == pid:
             self._set_table_playlist(None)
-        if inspect.isawaitable(done):
-            await done
-            await self.refresh_playlists()
-        else:
+        if not inspect.isawaitable(done):
             self.reload_playlists()
+        else:
+            try:
+                await done
+            except Exception:
+                # Not deleted: re-read the library so the list shows it again (the truth),
+                # and let the task registry report the error in the status bar.
+                await self.refresh_playlists()
+                raise
+            await self.refresh_playlists()
         self.clear_error()
         self.playlist_removed.emit(pid)
 
