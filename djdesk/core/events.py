@@ -33,6 +33,9 @@ class ProviderStats(Event):
     rate_limited: int = 0
     coalesced: int = 0
     cache_hits: int = 0
+    #: Duplicates sent for slow answers (included in ``calls``) and how many answered first.
+    hedges: int = 0
+    hedges_won: int = 0
     pending: int = 0
     rate: float = 0.0
     rate_limit: float = 0.0

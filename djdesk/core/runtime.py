@@ -26,6 +26,7 @@ from djdesk.core.engine.enricher import Engine
 from djdesk.core.events import EventBus
 from djdesk.core.library import Library
 from djdesk.core.models import PROVIDERS
+from djdesk.core.net.hedge import HedgePolicy
 from djdesk.core.net.orchestrator import Orchestrator
 from djdesk.core.net.policy import DEFAULT_POLICIES, ProviderPolicy
 from djdesk.core.paths import Paths, default_paths
@@ -84,6 +85,15 @@ WINDOW_SLACK = 0.025
 #: the average interval ``W / R`` between two calls (ReccoBeats: 30 calls over 1 s, not 0 s;
 #: a burst of 25 in one turn delayed the realistic sandbox's Last.fm answers by 0.4 s).
 WINDOW_SPACING = 0.1
+#: Providers whose late answers get one duplicate (``net.hedge``: after the larger of 1 s and
+#: their recent p95, only with a window grant free now and one to spare, at most 10 % of recent
+#: calls). ReccoBeats alone: its tail is long ("tens of seconds", apis.md; the realistic
+#: sandbox's 5 % up to 8 s) and a Deezer-sourced run ends on its last window's slowest answer
+#: (one 8 s search held the run 7 s past its other calls). Deezer and Last.fm finish well before
+#: ReccoBeats in every run (22 s and 43 s of a 71 s run), so a duplicate there buys no wall time
+#: and costs calls per track; MusicBrainz's 1 per second has no grant to spare; Spotify's
+#: window is undisclosed and answers 429 with long Retry-Afters.
+HEDGED: dict[str, HedgePolicy] = {"reccobeats": HedgePolicy(after_s=1.0, percentile=95.0)}
 
 
 def planned_window(requests: int, seconds: float) -> tuple[int, float]:
@@ -142,6 +152,7 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
             window=window,
             window_spacing=spacing,
             first_alone=known is not None,
+            hedge=HEDGED.get(name),
         )
     return policies
 

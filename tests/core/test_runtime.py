@@ -42,3 +42,14 @@ def test_a_rate_set_above_a_known_window_is_honoured() -> None:
     assert raised["reccobeats"].rate == 4.0
     lowered = build_policies(Settings(rates={**Settings().rates, "deezer": 4.0}))
     assert lowered["deezer"].rate == 4.0  # the user's own lower rate is kept
+
+
+def test_only_reccobeats_hedges_its_slow_answers() -> None:
+    """Its long tail ends Deezer-sourced runs; the others finish early or have no grant to spare."""
+    for settings in (Settings(), Settings(rates={**Settings().rates, "reccobeats": 2.0})):
+        policies = build_policies(settings)
+        hedging = {name for name, p in policies.items() if p.hedge is not None}
+        assert hedging == {"reccobeats"}
+        hedge = policies["reccobeats"].hedge
+        assert hedge is not None and hedge.after_s >= 1.0 and hedge.percentile == 95.0
+        assert hedge.max_ratio <= 0.1 and hedge.spare_grants >= 1

@@ -51,6 +51,13 @@ class PrioritySemaphore:
                 self.release()
             raise
 
+    def try_acquire(self) -> bool:
+        """Take a slot if one is free and nobody is queued; never waits (a hedge's slot)."""
+        if self._live or self.locked():
+            return False
+        self.in_use += 1
+        return True
+
     def release(self) -> None:
         while self._waiters:
             _, _, fut = heapq.heappop(self._waiters)

@@ -18,6 +18,7 @@ from djdesk.core.net.adaptive import AdaptiveRate
 from djdesk.core.net.breaker import BreakerState, CircuitBreaker
 from djdesk.core.net.budget import Budget
 from djdesk.core.net.concurrency import PrioritySemaphore
+from djdesk.core.net.hedge import HedgeThrottle
 from djdesk.core.net.metrics import ProviderMetrics
 from djdesk.core.net.policy import ProviderPolicy
 from djdesk.core.net.ratelimit import Limiter, TokenBucket
@@ -75,6 +76,8 @@ class ProviderLane:
     active: int = 0
     last_published: float = float("-inf")
     on_activity: Callable[[ProviderLane], None] | None = None
+    #: The hedging delay and budget, for a provider whose policy hedges (else None).
+    hedges: HedgeThrottle | None = None
     #: True once the first call to this provider came back (or ``OPENING_WAIT_S`` passed).
     opened: bool = False
     _opening: asyncio.Future[None] | None = None

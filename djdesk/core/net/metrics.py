@@ -31,6 +31,9 @@ class ProviderMetrics:
     rate_limited: int = 0
     coalesced: int = 0
     cache_hits: int = 0
+    #: Duplicates sent for slow answers (counted in ``calls`` too) and those that answered first.
+    hedges: int = 0
+    hedges_won: int = 0
     latencies: deque[float] = field(default_factory=lambda: deque(maxlen=_RESERVOIR))
 
     def observe(self, seconds: float) -> None:
@@ -48,6 +51,8 @@ class ProviderMetrics:
             rate_limited=self.rate_limited,
             coalesced=self.coalesced,
             cache_hits=self.cache_hits,
+            hedges=self.hedges,
+            hedges_won=self.hedges_won,
             latency_p50_ms=percentile(ordered, 50) * 1000,
             latency_p95_ms=percentile(ordered, 95) * 1000,
             latency_p99_ms=percentile(ordered, 99) * 1000,

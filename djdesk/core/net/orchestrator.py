@@ -23,6 +23,7 @@ from djdesk.core.net.adaptive import AdaptiveRate
 from djdesk.core.net.breaker import BreakerState, CircuitBreaker
 from djdesk.core.net.budget import Budget
 from djdesk.core.net.concurrency import PrioritySemaphore
+from djdesk.core.net.hedge import HedgeThrottle
 from djdesk.core.net.lane import Hub, ProviderLane
 from djdesk.core.net.policy import DEFAULT_POLICIES, ProviderPolicy
 from djdesk.core.net.priority import priority as _priority
@@ -121,6 +122,7 @@ class Orchestrator:
                 recovery_after=policy.recovery_after,
             ),
             on_activity=self._on_activity,
+            hedges=None if policy.hedge is None else HedgeThrottle(policy.hedge, clock=clock),
         )
         self._lanes[provider] = lane
         self._transports[provider] = PolicyTransport(lane)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from djdesk.core.net.breaker import BreakerConfig
+from djdesk.core.net.hedge import HedgePolicy
 from djdesk.core.net.retry import RetryPolicy
 
 
@@ -84,6 +85,8 @@ class ProviderPolicy:
     :param first_alone: the first call goes alone and the rest wait for its answer (at most
         ``lane.OPENING_WAIT_S``): for providers that count a window, where a first call slowed
         by opening its connection shares a window with calls sent a window after it.
+    :param hedge: send one duplicate of an idempotent request whose answer is late (see
+        ``net.hedge``); None (the default) never hedges.
     """
 
     name: str
@@ -100,6 +103,7 @@ class ProviderPolicy:
     window: tuple[int, float] | None = None
     window_spacing: float = 0.0
     first_alone: bool = False
+    hedge: HedgePolicy | None = None
 
     @property
     def rate_floor(self) -> float:

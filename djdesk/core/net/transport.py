@@ -13,6 +13,8 @@ Order of gates, and why:
    for its own token never holds a global slot (PyrateLimiter #301, reliability.md R11).
 4. Provider slot, then global slot; breaker permit taken synchronously inside them.
 5. Send, read the body once, classify (provider classifier first), record, maybe retry.
+   Where the policy hedges, a GET whose answer is late may get one duplicate that takes only
+   what is free right now (``net.hedge_race``); the first answer wins.
 
 Each caller gets its own ``httpx.Response`` (followers a copy of the decoded body), so nobody can
 mutate another's copy; ``response.extensions["djdesk.coalesced"]`` says whether it was shared.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import httpx
 
 from djdesk.core.errors import BudgetExhaustedError, ProviderDownError, RateLimitedError
+from djdesk.core.net.hedge_race import hedged_exchange
 from djdesk.core.net.lane import ProviderLane
 from djdesk.core.net.policy import Verdict, classify
 from djdesk.core.net.priority import current_priority
@@ -30,6 +33,10 @@ from djdesk.core.net.retry import is_idempotent, parse_retry_after
 
 #: Request headers that make two GETs of one URL different requests (not coalesced together).
 _SHARED_HEADERS = frozenset({b"authorization", b"accept", b"accept-language", b"range"})
+
+#: Methods a duplicate may be sent for (a POST never is, even one marked idempotent: a hedge
+#: doubles the work at the provider, which only a plain read can shrug off).
+_HEDGED_METHODS = frozenset({"GET", "HEAD"})
 
 #: Headers that describe the wire encoding; copies carry decoded bytes, so they are dropped.
 _WIRE_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
@@ -135,12 +142,20 @@ class PolicyTransport(httpx.AsyncBaseTransport):
                 metrics.calls += 1
                 started = clock.monotonic()
                 try:
-                    response = await hub.inner.handle_async_request(request)
-                    response.request = request
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
+                    delay = None
+                    if lane.hedges is not None and request.method in _HEDGED_METHODS:
+                        lane.hedges.note_call()
+                        delay = lane.hedges.delay(metrics)
+                    if delay is None:
+                        response = await self._fetch(request)
+                    else:
+                        answer = await hedged_exchange(
+                            lane, lambda: self._fetch(request), permit, started, delay
+                        )
+                        permit, started = answer.permit, answer.started
+                        if isinstance(answer.result, BaseException):
+                            raise answer.result
+                        response = answer.result
                 except (httpx.TransportError, httpx.DecodingError) as exc:
                     # DecodingError (a broken gzip/brotli body) is no TransportError, but it is
                     # the same trouble: the answer did not arrive whole.
@@ -213,6 +228,16 @@ class PolicyTransport(httpx.AsyncBaseTransport):
             retries += 1
             metrics.retries += 1
             await clock.sleep(wait)
+
+    async def _fetch(self, request: httpx.Request) -> httpx.Response:
+        """One exchange with the real transport, the body read whole (and the stream closed)."""
+        response = await self._lane.hub.inner.handle_async_request(request)
+        response.request = request
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
 
     def _check_budget(self) -> None:
         lane = self._lane
