@@ -50,6 +50,10 @@ async def _scene(out: Path) -> list[Path]:
     window.show()
     try:
         await start_engine(opened, window)
+        # After the first show the window fits itself to the screen, and the offscreen screen
+        # is 800x800: set the picture's size once that has run.
+        await asyncio.sleep(0.05)
+        window.resize(*SIZE)
         return await _shoot(out, window, opened.demo_links, COLUMN_INDEX["bpm"])
     finally:
         window.close()

@@ -14,15 +14,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,9 +31,10 @@ from djdesk.gui.playlists.filter_bar import TrackFilterBar
 from djdesk.gui.playlists.import_queue import ImportQueue
 from djdesk.gui.playlists.inline_message import InlineMessage
 from djdesk.gui.playlists.playlist_model import PlaylistIdRole, PlaylistListModel
+from djdesk.gui.playlists.playlist_view import PlaylistListView
 from djdesk.gui.playlists.track_filter import TrackFilter
 from djdesk.gui.playlists.track_model import TrackIdRole, TrackTableModel
-from djdesk.gui.playlists.track_view import ROW_HEIGHT, TrackTableView
+from djdesk.gui.playlists.track_view import TrackTableView
 from djdesk.gui.services import Services
 from djdesk.gui.tasks import TaskRegistry
 
@@ -90,23 +88,7 @@ class PlaylistBrowserPanel(QWidget):
         self.importer = ImportQueue(services.control, tasks, self.message, self._imported, self)
         self.importer.failed.connect(self.import_failed)
         self.importer.in_flight_changed.connect(self.imports_changed)
-        self.playlists = QTableView()
-        self.playlists.setModel(self.playlist_model)
-        self.playlists.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.playlists.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.playlists.verticalHeader().hide()
-        self.playlist_model.two_line = True
-        self.playlists.verticalHeader().setDefaultSectionSize(2 * ROW_HEIGHT + 6)
-        self.playlists.setShowGrid(False)
-        self.playlists.setAlternatingRowColors(True)
-        self.playlists.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.playlists.setWordWrap(False)  # two fixed lines; a long one elides, never a third
-        self.playlists.setTextElideMode(Qt.TextElideMode.ElideRight)
-        hh = self.playlists.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (2, 3):
-            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.playlists.setColumnHidden(1, True)  # the owner is the name's second line
+        self.playlists = PlaylistListView(self.playlist_model)
         self.playlists.selectionModel().currentRowChanged.connect(self._on_playlist_current)
         self.empty = QLabel(
             _(

@@ -309,3 +309,17 @@ def test_position_column_fits_the_largest_number(qtbot: Any, window: MainWindow)
     header = panel.table.horizontalHeader()
     assert header.sectionPosition(state) + header.sectionSize(state) < 640
     assert TrackFilter().active is False
+
+
+def test_playlist_rows_show_state_over_the_track_count(qtbot: Any, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    _import(qtbot, window)
+    view = window.playlists.playlists
+    model = window.playlists.playlist_model
+    assert view.isColumnHidden(1) and view.isColumnHidden(2)  # owner and count: second lines
+    option = QStyleOptionViewItem()
+    index = model.index(0, 3)
+    view.itemDelegateForColumn(3).initStyleOption(option, index)
+    count = model.index(0, 2).data()
+    assert option.text == f"{index.data()}\u2028{count:,} tracks"
