@@ -92,16 +92,20 @@ class EnrichmentProgressPanel(QWidget):
         metrics = self.table.fontMetrics()
         for col in range(self.stats_model.columnCount()):
             title = str(self.stats_model.headerData(col, Qt.Orientation.Horizontal))
+            # Retries, 429s and Shared rarely pass 9,999; the rest can on a 10,000-track run.
             sample = {
                 0: "musicbrainz",
                 1: "9999 / 9999",
+                5: "9,999",
                 6: "10.25 / 10.25",
+                7: "9,999",
+                8: "9,999",
                 9: "half-open",
                 11: "999 ms",
                 12: "999 ms",
-            }
-            text = max(title, sample.get(col, "99,999"), key=len)
-            hh.resizeSection(col, metrics.horizontalAdvance(text) + 18)
+            }.get(col, "99,999")
+            width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
+            hh.resizeSection(col, width + 14)
 
         self.level = QComboBox()
         for label, level in (
