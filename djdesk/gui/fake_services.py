@@ -1,4 +1,4 @@
-"""In-memory stand-ins for the engine: a library, a streaming enrichment run and accounts.
+"""In-memory stand-ins for the engine: a library and a streaming run (accounts: fake_accounts).
 
 Named ``Fake*`` on purpose: they back the GUI's fast unit tests only; the window, the
 screenshots and the benchmark run on the real engine (``service_factory``, ``engine_adapter``).
@@ -19,25 +19,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from djdesk.core.errors import InputError, InvalidKeyError, UnsupportedLinkError
+from djdesk.core.errors import InputError, UnsupportedLinkError
 from djdesk.core.events import (
     BreakerChanged,
     EventBus,
     JobStateChanged,
     LogMessage,
     PlanReady,
-    ProviderStats,
     TrackEnriched,
 )
-from djdesk.core.settings import DEFAULT_RATES
 from djdesk.gui import fake_catalog as catalog
+from djdesk.gui.fake_accounts import FakeAccounts
 from djdesk.gui.fake_cache import FakeCacheBrowser
+from djdesk.gui.fake_stats import ProviderCounters
 from djdesk.gui.services import PlaylistInfo, Services, TrackDetails, TrackRow
 
 if TYPE_CHECKING:
     from djdesk.core.export import ExportReport, ExportTrack
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ENRICH_PROVIDERS", "FakeAccounts", "FakeEngine", "fake_services", "parse_link"]
 
 ENRICH_PROVIDERS = ("deezer", "musicbrainz", "lastfm", "reccobeats")
 _LINK = re.compile(
@@ -270,7 +272,7 @@ class FakeEngine:
         ids = self._tracks[playlist_id]
         todo = [i for i in ids if self._rows[i].state in ("pending", "enriching")]
         total, done = len(ids), len(ids) - len(todo)
-        stats = {p: _Stats(p) for p in ENRICH_PROVIDERS}
+        stats = {p: ProviderCounters(p) for p in ENRICH_PROVIDERS}
         self._set_state(playlist_id, "running", done, total)
         self._events.publish(
             PlanReady(
@@ -301,7 +303,7 @@ class FakeEngine:
         self._set_state(playlist_id, "done", done, total)
         self._log(logging.INFO, f"Enrichment finished: {done}/{total} tracks", "engine")
 
-    def _enrich_one(self, playlist_id: str, tid: int, stats: dict[str, _Stats]) -> None:
+    def _enrich_one(self, playlist_id: str, tid: int, stats: dict[str, ProviderCounters]) -> None:
         row = self._rows[tid]
         fields, state, tags = catalog.enrichment(self.seed, row, time.time())
         self._rows[tid] = replace(row, fields=fields, state=state)
@@ -313,7 +315,7 @@ class FakeEngine:
         if state == "not_found":
             self._log(logging.WARNING, f"No match for “{row.title}” by {row.artists}", "deezer")
 
-    def _breaker_script(self, stats: dict[str, _Stats], frac: float) -> None:
+    def _breaker_script(self, stats: dict[str, ProviderCounters], frac: float) -> None:
         """Walk musicbrainz's breaker open → half-open → closed so the panel shows every state."""
         s = stats["musicbrainz"]
         want = "open" if 0.3 <= frac < 0.5 else "half_open" if 0.5 <= frac < 0.6 else "closed"
@@ -342,85 +344,6 @@ class _Done:
 
 
 _DONE = _Done()
-
-
-class _Stats:
-    """Running counters for one fake provider, published as ``ProviderStats`` snapshots."""
-
-    def __init__(self, provider: str) -> None:
-        self.provider = provider
-        self.total = 0
-        self.calls = self.ok = self.failed = self.hits = self.coalesced = 0
-        self.retries = self.limited = 0
-        self.breaker = "closed"
-        self.started = time.monotonic()
-
-    def record(self, tid: int, *, hit: bool, ok: bool) -> None:
-        if hit:
-            self.hits += 1
-            return
-        self.calls += 1
-        self.ok += ok
-        self.failed += not ok
-        self.coalesced += tid % 11 == 0
-        self.retries += tid % 17 == 0
-        self.limited += self.provider == "lastfm" and tid % 29 == 0
-
-    def snapshot(self) -> ProviderStats:
-        elapsed = max(time.monotonic() - self.started, 1e-3)
-        limit = DEFAULT_RATES.get(self.provider, 5.0)
-        return ProviderStats(
-            provider=self.provider,
-            calls=self.calls,
-            successes=self.ok,
-            failures=self.failed,
-            retries=self.retries,
-            rate_limited=self.limited,
-            coalesced=self.coalesced,
-            cache_hits=self.hits,
-            pending=max(self.total - self.calls - self.hits, 0),
-            rate=min(self.calls / elapsed, limit),
-            rate_limit=limit,
-            breaker=self.breaker,
-            budget_left=max(2000 - self.calls, 0),
-            latency_p50_ms=40.0 + 10 * len(self.provider),
-            latency_p95_ms=120.0 + 25 * len(self.provider),
-        )
-
-
-class FakeAccounts:
-    """AccountService without a keyring or browser; ``bad-key`` is the key that fails."""
-
-    def __init__(self) -> None:
-        self._spotify = False
-        self._lastfm = False
-
-    def spotify_status(self) -> str:
-        return "Logged in as demo-user" if self._spotify else "Not logged in"
-
-    async def spotify_login(self) -> None:
-        await asyncio.sleep(0)
-        self._spotify = True
-
-    def spotify_logout(self) -> None:
-        self._spotify = False
-
-    def lastfm_key_set(self) -> bool:
-        return self._lastfm
-
-    async def set_lastfm_key(self, key: str) -> None:
-        await asyncio.sleep(0)
-        if len(key.strip()) != 32 or not key.strip().isalnum():
-            raise InvalidKeyError(
-                "Last.fm did not accept that API key (it should be 32 letters and digits)."
-            )
-        self._lastfm = True
-
-    def clear_lastfm_key(self) -> None:
-        self._lastfm = False
-
-    def storage_note(self) -> str:
-        return "Keys and tokens are kept in memory (fake accounts)."
 
 
 def _export_track(row: TrackRow) -> ExportTrack:
