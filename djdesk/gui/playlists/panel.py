@@ -88,6 +88,7 @@ class PlaylistBrowserPanel(QWidget):
         self.importer = ImportQueue(services.control, tasks, self.message, self._imported, self)
         self.importer.failed.connect(self.import_failed)
         self.importer.in_flight_changed.connect(self.imports_changed)
+        self.importer.in_flight_changed.connect(self._update_suggestions)
         self.playlists = PlaylistListView(self.playlist_model)
         self.playlists.selectionModel().currentRowChanged.connect(self._on_playlist_current)
         self.empty = QLabel(
@@ -232,6 +233,12 @@ class PlaylistBrowserPanel(QWidget):
             button.clicked.connect(lambda _c=False, url=link: self.import_text(url))
             self.empty_layout.insertWidget(2 + i, button)
             self.suggestion_buttons.append(button)
+
+    def _update_suggestions(self, _n: int = 0) -> None:
+        """A suggestion being imported is greyed out: clicking it again would do nothing."""
+        busy = self.importer.importing
+        for button in self.suggestion_buttons:
+            button.setEnabled(button.toolTip() not in busy)
 
     def import_text(self, text: str) -> None:
         self.handle_dropped(links.from_text(text))

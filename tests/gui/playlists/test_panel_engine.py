@@ -88,7 +88,8 @@ def test_a_second_click_on_a_suggestion_imports_once(
     button = panel.suggestion_buttons[0]
     button.click()
     assert panel.message.isVisible() and "Importing" in panel.message.text()
-    button.click()
+    assert not button.isEnabled()  # greyed while its import runs
+    panel.import_text(button.toolTip())  # and the same link pasted meanwhile is ignored
     qtbot.waitUntil(lambda: panel.playlist_model.rowCount() == 1, timeout=10000)
     qtbot.waitUntil(lambda: not panel.importing, timeout=10000)
     assert panel.playlist_model.rowCount() == 1
