@@ -61,7 +61,8 @@ def _splitters(window: MainWindow) -> dict[str, Any]:
         "splitter/progress": window.progress.splitter,
         "splitter/cache": window.cache.splitter,
         "splitter/cache_detail": window.cache.detail_splitter,
-        "tracks/header": window.playlists.table.horizontalHeader(),
+        # v2: State moved after Energy (review 8); a v1 layout would size the wrong columns.
+        "tracks/header_v2": window.playlists.table.horizontalHeader(),
         "cache/entries_header": window.cache.entries.horizontalHeader(),
     }
 
