@@ -323,3 +323,20 @@ def test_playlist_rows_show_state_over_the_track_count(qtbot: Any, window: MainW
     view.itemDelegateForColumn(3).initStyleOption(option, index)
     count = model.index(0, 2).data()
     assert option.text == f"{index.data()}\u2028{count:,} tracks"
+
+
+def test_pause_and_stop_are_offered_only_while_a_run_goes(qtbot: Any, qloop: Any) -> None:
+    from djdesk.gui.fake_services import fake_services
+
+    window = MainWindow(fake_services(step_s=0.05, cache_entries=10))
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.pause_action.isEnabled() and not window.stop_action.isEnabled()
+    window.playlists.import_text(DEEZER)
+    qtbot.waitUntil(lambda: window.progress.running, timeout=5000)
+    assert window.pause_action.isEnabled() and window.stop_action.isEnabled()
+    window.stop_action.trigger()
+    qtbot.waitUntil(lambda: not window.stop_action.isEnabled(), timeout=5000)
+    assert not window.progress.running
+    with qtbot.waitSignal(window.closed, timeout=3000):
+        window.close()
