@@ -110,6 +110,7 @@ class TrackTableModel(QAbstractTableModel):
         #: Sort keys per column per track id, so the once-a-second re-sort while results
         #: stream only recomputes the changed rows' keys (10,000 rows: ~50 -> ~15 ms).
         self._keys: dict[int, dict[int, tuple[int, Any]]] = {}
+        self._matches: dict[int, bool] = {}  # the current filter's verdict per track id
         self._italic = QFont()
         self._italic.setItalic(True)
         self._muted = theme.muted_color()
@@ -133,6 +134,7 @@ class TrackTableModel(QAbstractTableModel):
         self._rows.clear()
         self._texts.clear()
         self._keys.clear()
+        self._matches.clear()
         self._visible = self._compute_visible()
         self._reindex()
         self.endResetModel()
@@ -145,6 +147,7 @@ class TrackTableModel(QAbstractTableModel):
         if flt == self._filter:
             return
         self._filter = flt
+        self._matches.clear()
         self.beginResetModel()
         self._visible = self._compute_visible()
         self._reindex()
@@ -220,12 +223,19 @@ class TrackTableModel(QAbstractTableModel):
         ids = list(self._all)
         if self._filter.active:
             self._ensure_all()
-            ids = [i for i in ids if i in self._rows and self._filter.matches(self._rows[i])]
+            ids = [i for i in ids if self._match(i)]
         if self._sort:
             self._ensure_all()
             for col, order in reversed(self._sort):
                 ids = _sorted_ids(ids, self._sort_keys(col, ids), order)
         return ids
+
+    def _match(self, track_id: int) -> bool:
+        found = self._matches.get(track_id)
+        if found is None:
+            row = self._rows.get(track_id)
+            found = self._matches[track_id] = row is not None and self._filter.matches(row)
+        return found
 
     def _sort_keys(self, column: int, ids: Sequence[int]) -> dict[int, tuple[int, Any]]:
         keys = self._keys.setdefault(column, {})
@@ -263,9 +273,9 @@ class TrackTableModel(QAbstractTableModel):
         self._rows.update(self._library.rows(wanted))
         for tid in wanted:
             self._texts.pop(tid, None)
-        for keys in self._keys.values():
+        for cache in (*self._keys.values(), self._matches):
             for tid in wanted:
-                keys.pop(tid, None)
+                cache.pop(tid, None)
         present = [i for i in wanted if i in self._pos]
         if not present:
             return 0

@@ -157,3 +157,24 @@ def test_no_children(services: Services, parent_valid: bool) -> None:
     model.set_playlist(pid)
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.rowCount(QModelIndex()) == 3
+
+
+def test_streamed_values_move_rows_into_and_out_of_a_range_filter(services: Services) -> None:
+    from dataclasses import replace
+
+    engine, pid, ids = _playlist(services, 40)
+    for i, tid in enumerate(ids):
+        row = engine._rows[tid]
+        engine._rows[tid] = replace(row, fields={"bpm": FieldValue(100.0 + i)})
+    model = TrackTableModel(engine)
+    model.set_playlist(pid)
+    model.set_filter(TrackFilter(bpm=(130.0, None)))
+    shown = {model.index(r, 0).data(TrackIdRole) for r in range(model.rowCount())}
+    assert shown == set(ids[30:])
+    hidden, leaving = ids[0], ids[35]
+    engine._rows[hidden] = replace(engine._rows[hidden], fields={"bpm": FieldValue(180.0)})
+    engine._rows[leaving] = replace(engine._rows[leaving], fields={"bpm": FieldValue(90.0)})
+    model.refresh_tracks([hidden, leaving])
+    model.reapply_filter()
+    shown = {model.index(r, 0).data(TrackIdRole) for r in range(model.rowCount())}
+    assert shown == (set(ids[30:]) | {hidden}) - {leaving}
