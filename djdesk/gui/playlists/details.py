@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -49,8 +50,8 @@ def _table(headers: list[str], stretch: int = 1) -> QTableWidget:
 
 
 def _fit_height(table: QTableWidget) -> None:
-    rows = table.rowCount()
-    table.setFixedHeight(table.horizontalHeader().height() + 22 * max(rows, 1) + 4)
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount())) or 22
+    table.setFixedHeight(table.horizontalHeader().height() + rows + 4)
 
 
 def _section(text: str) -> QLabel:
@@ -120,11 +121,15 @@ class TrackDetailsPane(QScrollArea):
         self._details: TrackDetails | None = None
         self.key_notation = "camelot"
         self.setWidgetResizable(True)
+        # The body follows the pane's width (columns give way, see _fit_columns): a sideways
+        # scroll bar would hide the scores and Pin buttons at the right.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(180)
         self._cand_rows: list[int] = []  # candidate index -> table row (providers head groups)
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(10, 8, 10, 8)
+        self._body_layout = lay
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -135,8 +140,10 @@ class TrackDetailsPane(QScrollArea):
         # Source stretches and elides (a fused source carries its note); confidence keeps a
         # column of its own so it is never the part cut off; tooltips have it all.
         self.fields = _table([_("Field"), _("Value"), _("Source"), _("Conf.")], stretch=2)
-        self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.fields.setColumnWidth(1, 96)  # long values (tags) elide; the tooltip has them
+        header = self.fields.horizontalHeader()
+        for col, width in ((0, 104), (1, 80)):  # long labels and values elide; tooltips have them
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.fields.setColumnWidth(col, width)
         self.tags = QLabel()
         self.tags.setWordWrap(True)
         self.artist = QLabel()
@@ -168,6 +175,43 @@ class TrackDetailsPane(QScrollArea):
         lay.addStretch(1)
         self.setWidget(body)
         self.show_details(None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns(self.viewport().width())
+
+    def _fit_columns(self, width: int) -> None:
+        """A narrow pane drops the columns a tooltip can carry, so the rest stay readable:
+        the source (below 280 px; the value takes its room), the candidates' length (below
+        340 px) and their mark (below 320 px; the one in use keeps its tick and bold type)."""
+        narrow = width < 280
+        self.fields.setColumnHidden(2, narrow)
+        self.fields.horizontalHeader().setSectionResizeMode(
+            1 if narrow else 2, QHeaderView.ResizeMode.Stretch
+        )
+        self.fields.horizontalHeader().setSectionResizeMode(
+            2 if narrow else 1, QHeaderView.ResizeMode.Interactive
+        )
+        # The label column gives way first: a long label elides, its tooltip has it.
+        side = 10 if width >= 240 else 4  # at the narrowest every pixel goes to the columns
+        self._body_layout.setContentsMargins(side, 8, side, 8)
+        self.fields.setColumnWidth(0, 104 if width >= 360 else max(48, int(width * 0.32)))
+        self.fields.horizontalHeader().setSectionResizeMode(
+            3,
+            QHeaderView.ResizeMode.Fixed if narrow else QHeaderView.ResizeMode.ResizeToContents,
+        )
+        if narrow:
+            self.fields.setColumnWidth(3, 46)  # "100%" fits; the header elides
+        if not narrow:
+            self.fields.setColumnWidth(1, 80)
+        compact = width < 340
+        self.candidates.setColumnHidden(_C_TIME, compact)
+        self.candidates.setColumnHidden(_C_MARK, width < 320)
+        header = self.candidates.horizontalHeader()
+        fixed, fit = QHeaderView.ResizeMode.Fixed, QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(_C_SCORE, fixed if compact else fit)
+        if compact:
+            self.candidates.setColumnWidth(_C_SCORE, 56)  # the score fits; "Score" elides
 
     @property
     def details(self) -> TrackDetails | None:
@@ -221,7 +265,8 @@ class TrackDetailsPane(QScrollArea):
                 except (TypeError, ValueError):
                     text = str(value)
                 tip = provenance_text(fv, now)
-                cells = [label, str(text), fv.source, f"{fv.confidence:.0%}"]
+                # The provider(s); a fused value's note is in the tooltip with the rest.
+                cells = [label, str(text), fv.source.split(" (")[0], f"{fv.confidence:.0%}"]
             for c, cell in enumerate(cells):
                 item = QTableWidgetItem(cell)
                 item.setToolTip(tip)
@@ -252,7 +297,7 @@ class TrackDetailsPane(QScrollArea):
         self._cand_rows = [0] * len(candidates)
         row = 0
         for provider, members in groups:
-            self._fill_heading(row, provider, candidates[members[0]])
+            self._fill_heading(row, provider, [candidates[i] for i in members])
             row += 1
             for i in members:
                 self._cand_rows[i] = row
@@ -262,10 +307,17 @@ class TrackDetailsPane(QScrollArea):
         self.pin_button.setEnabled(False)
         self.candidate_selected.emit(False)
 
-    def _fill_heading(self, row: int, provider: str, first: Candidate) -> None:
+    def _fill_heading(self, row: int, provider: str, members: list[Candidate]) -> None:
+        """The provider and how the record in use was found; "nothing attached" says that
+        none of these was good enough (a gap is shown, never a guess)."""
         name = _PROVIDERS.get(provider, provider)
-        via = first.via if first.via != "pin" else ""
-        text = f"{name} · {_(_VIA[via])}" if via in _VIA else name
+        in_use = next((c for c in members if c.chosen), None)
+        if in_use is None:
+            text = f"{name} · {_('nothing attached')}"
+        elif in_use.pinned:
+            text = f"{name} · {_('pinned')}"
+        else:
+            text = f"{name} · {_(_VIA[in_use.via])}" if in_use.via in _VIA else name
         item = QTableWidgetItem(text)
         font = item.font()
         font.setBold(True)
@@ -274,6 +326,7 @@ class TrackDetailsPane(QScrollArea):
         item.setToolTip(text)
         self.candidates.setItem(row, 0, item)
         self.candidates.setSpan(row, 0, 1, 5)
+        self.candidates.setRowHeight(row, 22)
 
     def _fill_candidate(self, row: int, index: int, cand: Candidate) -> None:
         mark = _("pinned") if cand.pinned else (_("chosen") if cand.chosen else "")
@@ -291,7 +344,11 @@ class TrackDetailsPane(QScrollArea):
         if cand.why:
             tip_lines.append(_("Why: {reasons}").format(reasons=cand.why))
         tip = "\n".join(tip_lines)
-        cells = (title, _duration(cand.duration_s), score, mark)
+        # Two lines, title over artists: both stay readable in a narrow pane.
+        tick = "\u2713 " if cand.chosen else ""  # the one in use, even with the mark hidden
+        two_lines = f"{tick}{cand.title}\n{cand.artists}" if cand.artists else tick + cand.title
+        self.candidates.setRowHeight(row, 36 if cand.artists else 22)
+        cells = (two_lines, _duration(cand.duration_s), score, mark)
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, index)

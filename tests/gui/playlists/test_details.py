@@ -84,7 +84,7 @@ def _details(pins: dict[str, str] | None = None) -> TrackDetails:
 def pane(qtbot: Any) -> TrackDetailsPane:
     widget = TrackDetailsPane(clock=lambda: 1060.0)
     qtbot.addWidget(widget)
-    widget.resize(320, 900)
+    widget.resize(420, 900)
     widget.show()
     widget.show_details(_details())
     return widget
@@ -104,9 +104,11 @@ def test_candidates_grouped_per_provider_with_title_length_score_and_marks(
     assert table.rowCount() == 3 + 5  # three headings, five candidates
     assert _texts(pane, 0)[0] == "Deezer · found by search"
     assert table.columnSpan(0, 0) == 5
-    assert _texts(pane, pane.row_of(0)) == ["Breathe — Nina Tanaka", "3:57", "97%", "chosen"]
+    # title over artists, two lines, so both stay readable in a narrow pane
+    assert _texts(pane, pane.row_of(0)) == ["\u2713 Breathe\nNina Tanaka", "3:57", "97%", "chosen"]
+    assert table.rowHeight(pane.row_of(0)) > table.rowHeight(0)
     remix = _texts(pane, pane.row_of(1))
-    assert remix == ["Breathe (Club Remix) — Nina Tanaka", "3:57", "55%", ""]
+    assert remix == ["Breathe (Club Remix)\nNina Tanaka", "3:57", "55%", ""]
     tip = table.item(pane.row_of(1), 0).toolTip()
     assert "below the threshold 0.72: a remix" in tip and "candidate is remix" in tip
     assert "Deezer id: 12" in tip
@@ -163,11 +165,28 @@ def test_fields_show_confidence_in_its_own_column_and_labels(pane: TrackDetailsP
     assert fields.columnCount() == 4
     labels = {fields.item(r, 0).text(): r for r in range(fields.rowCount())}
     bpm = labels["BPM"]
-    assert fields.item(bpm, 2).text() == "reccobeats+deezer (agree)"
+    assert fields.item(bpm, 2).text() == "reccobeats+deezer"  # the note is in the tooltip
+    assert "reccobeats+deezer (agree)" in fields.item(bpm, 2).toolTip()
     assert fields.item(bpm, 3).text() == "97%"
     assert "Loudness dB" in labels  # a stored field without a column gets its marked label
     assert "brand_new_field" in labels  # an unknown one shows its stored name, as data
     assert pane.minimumWidth() == 180
+
+
+def test_a_narrow_pane_drops_what_a_tooltip_carries(qtbot: Any, pane: TrackDetailsPane) -> None:
+    assert not pane.fields.isColumnHidden(2) and not pane.candidates.isColumnHidden(1)
+    pane.resize(330, 900)
+    qtbot.waitUntil(lambda: pane.width() == 330)
+    assert pane.candidates.isColumnHidden(1) and not pane.candidates.isColumnHidden(3)
+    pane.resize(180, 900)
+    qtbot.waitUntil(lambda: pane.width() == 180)
+    assert pane.fields.isColumnHidden(2)  # source: in the tooltip
+    assert not pane.fields.isColumnHidden(3)  # confidence stays
+    assert pane.candidates.isColumnHidden(1) and pane.candidates.isColumnHidden(3)
+    assert not pane.candidates.isColumnHidden(2) and not pane.candidates.isColumnHidden(4)
+    pane.resize(420, 900)
+    qtbot.waitUntil(lambda: not pane.fields.isColumnHidden(2))
+    assert not pane.candidates.isColumnHidden(1)
 
 
 def test_menu_entry_pins_the_selected_candidate(qtbot: Any, qloop: Any, services: Services) -> None:
