@@ -7,14 +7,13 @@ stopped job (finished tracks are skipped) before it starts a new one.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from djdesk.core.errors import DJDeskError, UnsupportedLinkError
+from djdesk.core.errors import UnsupportedLinkError
 from djdesk.core.events import JobStateChanged, TrackEnriched
 from djdesk.core.i18n import _
 from djdesk.gui.engine_state import RESUMABLE, SOFT_STOP_S, EngineState
@@ -163,8 +162,13 @@ class EngineControl(EngineState):
     async def _delete(self, playlist_id: str) -> None:
         run = self._runs.pop(playlist_id, None)
         if run is not None:
-            with contextlib.suppress(asyncio.CancelledError, DJDeskError):
-                await asyncio.wait_for(asyncio.shield(run), 3.0)
+            # The soft cancel lets tracks already waiting on a rate limit finish, which can
+            # take a while; the playlist is going, so after a moment the run is cancelled
+            # outright (its finished tracks are saved either way).
+            finished, _pending = await asyncio.wait({run}, timeout=SOFT_STOP_S)
+            if not finished:
+                run.cancel()
+            await asyncio.gather(run, return_exceptions=True)
         rt = await self.runtime()
         await rt.library.delete_playlist(int(playlist_id))
         self._say(logging.INFO, _("Playlist removed"))

@@ -71,6 +71,21 @@ def test_remove_fired_without_await_still_deletes(
     qtbot.waitUntil(lambda: arun(lib.get_playlist(int(pid))) is None, timeout=5000)
 
 
+def test_remove_mid_run_deletes_even_while_tracks_wait_on_rate_limits(
+    qtbot: Any, opened: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
+) -> None:
+    engine = opened.engine
+    states: list[JobStateChanged] = []
+    engine.events.subscribe(JobStateChanged, states.append)
+    # 200 tracks at the app's real rates: a soft stop would wait on ~40 s of Last.fm turns.
+    pid = arun(engine.import_link(_url(sandbox, "spotify", 200)), 10000)
+    run = asyncio.ensure_future(engine.enrich(pid))
+    qtbot.waitUntil(lambda: any(s.done >= 2 for s in states), timeout=20000)
+    arun(engine.remove(pid), 5000)
+    assert arun(opened.runtime.library.get_playlist(int(pid))) is None
+    qtbot.waitUntil(run.done, timeout=3000)
+
+
 def test_a_restart_announces_stopped_runs_and_resumes_against_the_whole_playlist(
     qtbot: Any, opened: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
 ) -> None:
