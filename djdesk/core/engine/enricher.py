@@ -11,7 +11,6 @@ final result equals an uninterrupted run's.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -24,22 +23,20 @@ from djdesk.core.engine.details import details_wave
 from djdesk.core.engine.evidence import matched_providers
 from djdesk.core.engine.fetcher import DEFAULT_MAX_PAUSE_S, Fetcher
 from djdesk.core.engine.importer import Imported, Importer
+from djdesk.core.engine.one_track import TRACK_INPUT, run_one_track
 from djdesk.core.engine.plan import FINGERPRINT_FIELD, Plan, up_to_date
 from djdesk.core.engine.report import playlist_report
 from djdesk.core.engine.run import STEP, Control, Run, RunStats
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.work import EAGER_STEPS, TrackWork
 from djdesk.core.errors import DJDeskError, InputError
-from djdesk.core.events import EventBus, ImportProgress, JobStateChanged, TrackEnriched
+from djdesk.core.events import EventBus, ImportProgress, JobStateChanged
 from djdesk.core.library import Job, Library, TrackRow
 from djdesk.core.models import Priority
 from djdesk.core.net.orchestrator import Orchestrator
 from djdesk.core.settings import Settings
 
 log = logging.getLogger(__name__)
-
-#: A one-track job's input (``reenrich_track``): not a link, never imported or resumed.
-TRACK_INPUT = "track:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,37 +230,14 @@ class Engine:
         if not rows:
             await self.library.set_job_state(job_id, "failed", error="no such track")
             raise InputError(f"No track {track_id} in the library.", hint="Import it first.")
-        work = replace(self._work(rows[0], 0), selected=True)
         control = Control()
         self._controls[job_id] = control
-        fetcher = Fetcher(self.cache, self.orchestrator, self.clock)
-        sources = Sources(self.clients, fetcher)
-        events = EventBus()
-        events.subscribe(TrackEnriched, self.events.publish)
-        run = Run(
-            job_id=job_id,
-            library=self.library,
-            sources=sources,
-            orchestrator=self.orchestrator,
-            events=events,
-            clock=self.clock,
-            control=control,
-            bpm_range=(self.settings.bpm_min, self.settings.bpm_max),
-        )
-        fetcher.on_pause = run.on_pause
         try:
-            await self.library.set_job_state(job_id, "running")
-            await run.prefetch([work])
-            plan = run.plan([work], dict(self.settings.rates), {}, EAGER_STEPS)
-            await run.execute([work], plan)
-            await self.library.set_job_state(job_id, "done", error=run.paused_detail() or None)
-        except asyncio.CancelledError:
-            with contextlib.suppress(DJDeskError):
-                await asyncio.shield(self.library.set_job_state(job_id, "cancelled"))
-            raise
+            await run_one_track(
+                self, job_id, replace(self._work(rows[0], 0), selected=True), control
+            )
         finally:
             self._controls.pop(job_id, None)
-            await sources.aclose()
         (row,) = await self.library.track_rows([track_id])
         return row.state
 

@@ -17,6 +17,7 @@ from djdesk.core.engine.evidence import KEPT
 from djdesk.core.engine.fetcher import Fetcher
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.waterfall import deezer_step, lastfm_step, reccobeats_step
+from djdesk.core.errors import InputError
 from djdesk.core.events import JobStateChanged, TrackEnriched
 from djdesk.core.library import TrackInput
 from djdesk.sandbox import SandboxThread
@@ -194,3 +195,15 @@ async def test_pinning_an_alternative_reenriches_the_track_at_once(sandbox: Sand
         assert not any(isinstance(e, JobStateChanged) for e in seen)
         jobs = [j for j in await rt.library.list_jobs() if j.input == f"track:{tid}"]
         assert len(jobs) == 2 and {j.state for j in jobs} == {"done"}
+
+
+async def test_one_track_jobs_are_not_resumed_and_unknown_tracks_say_so(
+    sandbox: SandboxThread,
+) -> None:
+    async with sandbox_runtime(sandbox.endpoints) as rt:
+        with pytest.raises(InputError, match="No track 999"):
+            await rt.engine.reenrich_track(999, job_id="gone")
+        assert (await rt.library.get_job("gone")).state == "failed"  # type: ignore[union-attr]
+        with pytest.raises(InputError, match="one track"):
+            await rt.engine.resume("gone")
+        assert rt.engine.running_jobs() == []
