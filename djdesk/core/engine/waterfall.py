@@ -7,7 +7,9 @@ ReccoBeats: features by Spotify id, 40 a call; without a Spotify id, a ReccoBeat
 row carries the track's ISRC gives it; a cached "no mapping" skips the call. Last.fm:
 ``track.getInfo`` with autocorrect. Every record not reached by an id is checked with
 ``matching.best_match`` and nothing below its threshold is attached: a wrong match is worse than
-none. Provider errors end only that provider's step, with the reason kept.
+none. Provider errors end only that provider's step, with the reason kept. Each step also
+leaves its evidence (``engine.evidence``): the best few candidates it scored, the one chosen and
+why the others were not, so a person can review the match and pin another.
 """
 
 from __future__ import annotations
