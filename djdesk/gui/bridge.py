@@ -23,6 +23,7 @@ from djdesk.core.events import (
     CacheChanged,
     Event,
     EventBus,
+    ImportProgress,
     JobStateChanged,
     LogMessage,
     PlanReady,
@@ -45,6 +46,7 @@ class EngineBridge(QObject):
     provider_paused = Signal(object)  # ProviderPaused
     job_state_changed = Signal(object)  # JobStateChanged (latest per job)
     plan_ready = Signal(object)  # PlanReady
+    import_progress = Signal(object)  # list[ImportProgress], the latest per source
     log_messages = Signal(object)  # list[LogMessage]
     cache_changed = Signal(object)  # CacheChanged (last one of the frame)
     flushed = Signal()  # after each flush; tests and the benchmark wait on it
@@ -56,6 +58,7 @@ class EngineBridge(QObject):
         self._tracks: dict[int, None] = {}
         self._stats: dict[str, ProviderStats] = {}
         self._jobs: dict[str, JobStateChanged] = {}
+        self._imports: dict[str, ImportProgress] = {}
         self._others: list[Event] = []
         self._logs: list[LogMessage] = []
         self._dropped_logs = 0
@@ -82,6 +85,8 @@ class EngineBridge(QObject):
                 self._stats[event.provider] = event
             elif isinstance(event, JobStateChanged):
                 self._jobs[event.job_id] = event
+            elif isinstance(event, ImportProgress):
+                self._imports[event.source] = event
             elif isinstance(event, LogMessage):
                 if len(self._logs) < MAX_LOGS_PER_FLUSH * 4:
                     self._logs.append(event)
@@ -106,6 +111,7 @@ class EngineBridge(QObject):
             tracks, self._tracks = list(self._tracks), {}
             stats, self._stats = self._stats, {}
             jobs, self._jobs = list(self._jobs.values()), {}
+            imports, self._imports = list(self._imports.values()), {}
             others, self._others = self._others, []
             all_logs, self._logs = self._logs, []
             logs = all_logs[-MAX_LOGS_PER_FLUSH:]
@@ -126,6 +132,8 @@ class EngineBridge(QObject):
             self.provider_stats_changed.emit(stats)
         if tracks:
             self.tracks_changed.emit(tracks)
+        if imports:
+            self.import_progress.emit(imports)
         for job in jobs:
             self.job_state_changed.emit(job)
         if dropped:

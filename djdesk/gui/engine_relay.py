@@ -16,6 +16,7 @@ from typing import Any
 
 from djdesk.core.events import (
     BreakerChanged,
+    ImportProgress,
     JobStateChanged,
     PlanReady,
     ProviderPaused,
@@ -40,6 +41,8 @@ class EngineRelay(EngineState):
             self._on_job_state(event)
         elif isinstance(event, PlanReady):
             self._on_plan(event)
+        elif isinstance(event, ImportProgress):
+            self._events.publish(event)
         elif isinstance(event, ProviderStats):
             self._last_stats[event.provider] = event
             self._events.publish(stats_since(event, self._stats_base.get(event.provider)))

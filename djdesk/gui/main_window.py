@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         b.plan_ready.connect(self.progress.stats_model.on_plan)
         b.breaker_changed.connect(self.progress.stats_model.on_breaker)
         b.log_messages.connect(self.progress.on_log)
+        b.import_progress.connect(self.playlists.importer.on_progress)
         b.job_state_changed.connect(self._on_job_state)
         p = self.playlists
         p.playlist_shown.connect(self._update_actions)

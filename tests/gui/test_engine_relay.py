@@ -12,6 +12,7 @@ from typing import Any
 from djdesk.core.events import (
     BreakerChanged,
     EventBus,
+    ImportProgress,
     JobStateChanged,
     LogMessage,
     PlanReady,
@@ -113,3 +114,10 @@ def test_core_debug_records_reach_the_run_log_while_attached() -> None:
         core_root.removeHandler(engine._relay)
         core_root.setLevel(before)
     assert LogMessage(logging.DEBUG, "prefetched 12 keys", "fetcher") in seen
+
+
+def test_import_progress_reaches_the_window_as_it_is() -> None:
+    engine, seen = _relay()
+    event = ImportProgress("https://open.spotify.com/playlist/x", 50, 10000)
+    engine._on_core_event(event)
+    assert _of(seen, ImportProgress) == [event]

@@ -9,12 +9,13 @@ message says what is running until the last import ends. Imports run as tasks in
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from djdesk.core.errors import DJDeskError, UnsupportedLinkError
+from djdesk.core.events import ImportProgress
 from djdesk.core.i18n import _
 from djdesk.gui.playlists import links
 from djdesk.gui.playlists.inline_message import InlineMessage
@@ -42,6 +43,7 @@ class ImportQueue(QObject):
         self._message = message
         self._on_imported = on_imported
         self._in_flight: set[str] = set()
+        self._progress: dict[str, ImportProgress] = {}
         message.expired.connect(self._show_importing)
 
     @property
@@ -76,6 +78,17 @@ class ImportQueue(QObject):
         self._tasks.start(self._import(key, link, path), name=name)
         return True
 
+    def on_progress(self, events: Iterable[ImportProgress]) -> None:
+        """Entries read so far per source, from the engine as pages arrive; a finished list
+        drops out, so the line counts only what is still coming."""
+        for event in events:
+            if event.total is not None and event.read >= event.total:
+                self._progress.pop(event.source, None)
+            else:
+                self._progress[event.source] = event
+        if self._in_flight and self._message.kind == "info":
+            self._show_importing()
+
     def _show_importing(self, note: str = "") -> None:
         n = len(self._in_flight)
         if n == 0:
@@ -85,10 +98,24 @@ class ImportQueue(QObject):
             if n == 1
             else _("Importing {n} playlists…").format(n=n)
         )
-        self._message.show_text(f"{note}\n{text}" if note else text, "info")
+        lines = [note] if note else []
+        lines.append(text)
+        if self._progress:
+            lines.append(self._read_so_far())
+        self._message.show_text("\n".join(lines), "info")
+
+    def _read_so_far(self) -> str:
+        read = sum(e.read for e in self._progress.values())
+        totals = [e.total for e in self._progress.values()]
+        if None in totals:
+            return _("{read:,} tracks read so far").format(read=read)
+        total = sum(t for t in totals if t is not None)
+        return _("{read:,} of {total:,} tracks read").format(read=read, total=total)
 
     def _done(self, key: str) -> None:
         self._in_flight.discard(key)
+        if not self._in_flight:
+            self._progress.clear()
         self.in_flight_changed.emit(len(self._in_flight))
         if self._message.kind == "info":
             if self._in_flight:

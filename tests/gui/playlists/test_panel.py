@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from djdesk.core.events import ImportProgress
 from djdesk.gui import fake_catalog
 from djdesk.gui.fake_services import FakeEngine
 from djdesk.gui.main_window import MainWindow
@@ -157,6 +158,32 @@ def test_import_in_progress_is_shown_and_a_repeat_is_ignored(
     assert calls == [DEEZER]
     assert panel.playlist_model.rowCount() == 1
     assert not panel.message.isVisible() and panel.importing == frozenset()
+
+
+def test_a_long_import_counts_the_tracks_read_as_pages_arrive(
+    qtbot: Any, window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _engine(services)
+    real = engine.import_link
+    gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    started = asyncio.Event()
+
+    async def paged_import(text: str) -> str:
+        started.set()
+        await gate
+        return await real(text)
+
+    monkeypatch.setattr(engine, "import_link", paged_import)
+    panel = window.playlists
+    panel.import_text(SPOTIFY)
+    qtbot.waitUntil(started.is_set, timeout=3000)
+    engine.events.publish(ImportProgress(SPOTIFY, 3400, 10000))  # as the core does, per page
+    qtbot.waitUntil(lambda: "3,400 of 10,000 tracks read" in panel.message.text(), timeout=3000)
+    engine.events.publish(ImportProgress(SPOTIFY, 10000, 10000))  # the last page
+    qtbot.waitUntil(lambda: "tracks read" not in panel.message.text(), timeout=3000)
+    assert "Importing" in panel.message.text()
+    with qtbot.waitSignal(panel.playlist_imported, timeout=3000):
+        gate.set_result(None)
 
 
 def test_an_error_clears_on_the_next_success_or_after_a_while(
