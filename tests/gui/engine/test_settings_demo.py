@@ -6,48 +6,24 @@ its documented bad key with error 10; the demo's session-only secrets read as lo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
-
-from djdesk.core.paths import default_paths
-from djdesk.core.settings import Settings
 from djdesk.gui.dialogs.settings_dialog import SettingsDialog
-from djdesk.gui.service_factory import Opened, open_services
+from djdesk.gui.service_factory import Opened
 from djdesk.gui.tasks import TaskRegistry
-from djdesk.sandbox import SandboxThread
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    thread = SandboxThread("fast", 1)
-    thread.start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
-def opened(sandbox: SandboxThread, qloop: Any, arun: Callable[..., Any]) -> Iterator[Opened]:
-    opened = open_services(
-        demo=True, paths=default_paths().ensure(), settings=Settings(), sandbox=sandbox
-    )
-    arun(opened.start())
-    yield opened
-    arun(opened.aclose())
 
 
 def test_demo_accounts_read_the_session_store_and_check_keys_with_the_sandbox(
-    qtbot: Any, opened: Opened
+    qtbot: Any, started: Opened
 ) -> None:
     tasks = TaskRegistry()
-    dialog = SettingsDialog(opened.settings, opened.services.accounts, tasks)
+    dialog = SettingsDialog(started.settings, started.services.accounts, tasks)
     qtbot.addWidget(dialog)
     assert dialog.spotify_status.text().startswith("Logged in"), "the demo user is logged in"
     assert dialog.logout_button.isEnabled() and not dialog.login_button.isEnabled()
     assert "this session only" in dialog.storage_note.text()
     assert "system keyring" not in dialog.storage_note.text()
-    lanes = opened.runtime.orchestrator
+    lanes = started.runtime.orchestrator
     before = lanes.stats("lastfm").calls
     dialog.lastfm_key.setText("0" * 32)  # well formed, but the sandbox's documented bad key
     dialog.save_key_button.click()
@@ -59,4 +35,4 @@ def test_demo_accounts_read_the_session_store_and_check_keys_with_the_sandbox(
     dialog.lastfm_key.setText("0123456789abcdef0123456789abcdef")
     dialog.save_key_button.click()
     qtbot.waitUntil(lambda: "accepted" in dialog.key_message.text(), timeout=5000)
-    assert opened.secrets.get("lastfm.api_key") == "0123456789abcdef0123456789abcdef"
+    assert started.secrets.get("lastfm.api_key") == "0123456789abcdef0123456789abcdef"

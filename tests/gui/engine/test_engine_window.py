@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -22,46 +21,12 @@ from djdesk.core import settings as settings_mod
 from djdesk.core.events import JobStateChanged, ProviderPaused
 from djdesk.core.logs import MASK, register_secret
 from djdesk.core.models import DEFAULT_ENDPOINTS
-from djdesk.core.paths import default_paths
-from djdesk.core.settings import Settings
-from djdesk.gui.app import start_engine
 from djdesk.gui.dialogs.settings_dialog import SettingsDialog
 from djdesk.gui.main_window import MainWindow
 from djdesk.gui.playlists import links
 from djdesk.gui.playlists.columns import COLUMN_INDEX
-from djdesk.gui.service_factory import Opened, demo_links, open_services
+from djdesk.gui.service_factory import Opened, demo_links
 from djdesk.sandbox import SandboxThread
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    thread = SandboxThread("fast", 1)
-    thread.start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
-def opened(sandbox: SandboxThread) -> Opened:
-    return open_services(
-        demo=True, paths=default_paths().ensure(), settings=Settings(), sandbox=sandbox
-    )
-
-
-@pytest.fixture
-def window(
-    qtbot: Any, qloop: Any, opened: Opened, arun: Callable[..., Any]
-) -> Iterator[MainWindow]:
-    # Not ``qtbot.addWidget``: pytest-qt closes and deletes registered widgets before fixture
-    # teardown, which would delete the window while its async close is still running.
-    w = MainWindow(opened.services, demo=True, paths=opened.paths)
-    w.show()
-    arun(start_engine(opened, w))
-    yield w
-    if not w.is_closed:
-        with qtbot.waitSignal(w.closed, timeout=5000):
-            w.close()
-    arun(opened.aclose())
 
 
 def _url(sandbox: SandboxThread, service: str, size: int = 25) -> str:

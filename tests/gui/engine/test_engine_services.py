@@ -7,35 +7,13 @@ bus say afterwards. Waits are on conditions (``qtbot.waitUntil``), never sleeps.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from djdesk.core.events import JobStateChanged, LogMessage
-from djdesk.core.paths import default_paths
-from djdesk.core.settings import Settings
 from djdesk.gui.engine_adapter import EngineServices
-from djdesk.gui.service_factory import Opened, demo_links, open_services
+from djdesk.gui.service_factory import Opened, demo_links
 from djdesk.sandbox import SandboxThread
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    thread = SandboxThread("fast", 1)
-    thread.start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
-def opened(sandbox: SandboxThread, qloop: Any, arun: Callable[..., Any]) -> Iterator[Opened]:
-    o = open_services(
-        demo=True, paths=default_paths().ensure(), settings=Settings(), sandbox=sandbox
-    )
-    arun(o.start(), 15000)
-    yield o
-    arun(o.aclose())
 
 
 def _url(sandbox: SandboxThread, service: str, size: int = 25) -> str:
@@ -47,9 +25,9 @@ def _ids(engine: EngineServices) -> set[str]:
 
 
 def test_awaited_remove_has_deleted_the_playlist(
-    opened: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
+    started: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
 ) -> None:
-    engine = opened.engine
+    engine = started.engine
     pid = arun(engine.import_link(_url(sandbox, "deezer")), 10000)
     arun(engine.refresh_playlists())
     assert pid in _ids(engine)
@@ -58,23 +36,23 @@ def test_awaited_remove_has_deleted_the_playlist(
     arun(done)  # ... and once awaited, the library has deleted it too
     arun(engine.refresh_playlists())
     assert pid not in _ids(engine)
-    assert arun(opened.runtime.library.get_playlist(int(pid))) is None
+    assert arun(started.runtime.library.get_playlist(int(pid))) is None
 
 
 def test_remove_fired_without_await_still_deletes(
-    qtbot: Any, opened: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
+    qtbot: Any, started: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
 ) -> None:
-    engine = opened.engine
+    engine = started.engine
     pid = arun(engine.import_link(_url(sandbox, "deezer")), 10000)
     engine.remove(pid)  # the old call shape: nobody waits on it
-    lib = opened.runtime.library
+    lib = started.runtime.library
     qtbot.waitUntil(lambda: arun(lib.get_playlist(int(pid))) is None, timeout=5000)
 
 
 def test_remove_mid_run_deletes_even_while_tracks_wait_on_rate_limits(
-    qtbot: Any, opened: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
+    qtbot: Any, started: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
 ) -> None:
-    engine = opened.engine
+    engine = started.engine
     states: list[JobStateChanged] = []
     engine.events.subscribe(JobStateChanged, states.append)
     # 200 tracks at the app's real rates: a soft stop would wait on ~40 s of Last.fm turns.
@@ -82,14 +60,14 @@ def test_remove_mid_run_deletes_even_while_tracks_wait_on_rate_limits(
     run = asyncio.ensure_future(engine.enrich(pid))
     qtbot.waitUntil(lambda: any(s.done >= 2 for s in states), timeout=20000)
     arun(engine.remove(pid), 5000)
-    assert arun(opened.runtime.library.get_playlist(int(pid))) is None
+    assert arun(started.runtime.library.get_playlist(int(pid))) is None
     qtbot.waitUntil(run.done, timeout=3000)
 
 
 def test_a_restart_announces_stopped_runs_and_resumes_against_the_whole_playlist(
-    qtbot: Any, opened: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
+    qtbot: Any, started: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
 ) -> None:
-    first = opened.engine
+    first = started.engine
     states: list[JobStateChanged] = []
     first.events.subscribe(JobStateChanged, states.append)
     pid = arun(first.import_link(_url(sandbox, "spotify")), 10000)
@@ -97,7 +75,7 @@ def test_a_restart_announces_stopped_runs_and_resumes_against_the_whole_playlist
     qtbot.waitUntil(lambda: any(s.done >= 2 for s in states), timeout=20000)
     arun(first.aclose())  # the window closes mid-run: the job is stopped, resumable
     qtbot.waitUntil(run.done, timeout=3000)
-    rt = opened.runtime
+    rt = started.runtime
     (job,) = arun(rt.library.list_jobs())
     assert job.state == "cancelled"
     kept = arun(rt.library.unit_counts(job.id)).get("enrich", 0)

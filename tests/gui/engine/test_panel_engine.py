@@ -6,47 +6,15 @@ the library's delete on its own thread, which the in-memory fake cannot show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from djdesk.core.errors import StorageError
-from djdesk.core.paths import default_paths
-from djdesk.core.settings import Settings
-from djdesk.gui.app import start_engine
 from djdesk.gui.main_window import MainWindow
-from djdesk.gui.service_factory import Opened, demo_links, open_services
+from djdesk.gui.service_factory import demo_links
 from djdesk.sandbox import SandboxThread
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    thread = SandboxThread("fast", 1)
-    thread.start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
-def opened(sandbox: SandboxThread) -> Opened:
-    return open_services(
-        demo=True, paths=default_paths().ensure(), settings=Settings(), sandbox=sandbox
-    )
-
-
-@pytest.fixture
-def window(
-    qtbot: Any, qloop: Any, opened: Opened, arun: Callable[..., Any]
-) -> Iterator[MainWindow]:
-    w = MainWindow(opened.services, demo=True, paths=opened.paths)
-    w.show()
-    arun(start_engine(opened, w))
-    yield w
-    if not w.is_closed:
-        with qtbot.waitSignal(w.closed, timeout=5000):
-            w.close()
-    arun(opened.aclose())
 
 
 def _url(sandbox: SandboxThread, service: str, size: int) -> str:
