@@ -184,6 +184,8 @@ def _candidate(
     pinnable = provider != "lastfm" and bool(pin_id)
     pinned = pinnable and pins.get(pin_provider) == pin_id
     has_pin = pin_provider in pins and provider != "lastfm"
+    if "chosen" not in cand:  # stored before candidates carried their own mark
+        cand = {**cand, "chosen": (ev.get("chosen") or {}).get("id") == cid}
     chosen = pinned if has_pin else bool(cand.get("chosen"))
     via = str(cand.get("via") or ev.get("via") or "")
     note = str(cand.get("rejected") or "")  # the engine's words, stored with the evidence
@@ -197,7 +199,8 @@ def _candidate(
     return Candidate(
         provider=provider,
         id=cid,
-        title=str(cand.get("title") or cid),
+        # Older evidence held the score's title part (a number) under "title": show the id.
+        title=title if isinstance(title := cand.get("title"), str) and title else cid,
         artists=", ".join(str(a) for a in artists) if isinstance(artists, list) else "",
         score=None if total is None else float(total),
         chosen=chosen,

@@ -180,3 +180,20 @@ def test_similar_tags_and_missing_entries() -> None:
     assert engine_rows.tags_of(DOC) == ("house", "deep house")
     gone = engine_rows.missing_row(-5, 9, {"url": "spotify:local:x"}, local=True)
     assert gone.state == "not_found" and gone.position == 9
+
+
+def test_evidence_stored_by_an_older_version_still_reads() -> None:
+    old = {
+        "deezer": {
+            "chosen": {"provider": "deezer", "id": "9"},
+            "candidates": [
+                {"provider": "deezer", "id": "9", "title": 1.0, "artists": 1.0, "total": 0.98},
+                {"provider": "deezer", "id": "8", "title": 0.4, "artists": 1.0, "total": 0.5},
+            ],
+        }
+    }
+    cands = engine_rows.candidates(old, {})
+    assert [(c.id, c.title, c.artists, c.chosen) for c in cands] == [
+        ("9", "9", "", True),
+        ("8", "8", "", False),
+    ]
