@@ -214,6 +214,8 @@ async def test_no_hedge_without_a_free_window_grant_and_one_to_spare(
         call = asyncio.create_task(client.get("/slow"))
         await clock.advance(1.5)
         assert len(server.sends("/slow")) == (2 if hedged else 1)
+        # the hedge's grant is in the window like any call's: 7 of 7 used, none invented
+        assert orch.lane("reccobeats").bucket.tokens() == (0 if hedged else 1)
         await clock.advance(8.0)
         await call
         await orch.aclose()
