@@ -105,6 +105,9 @@ class Engine:
         self.settings = settings
         self._controls: dict[str, Control] = {}
         self._writes: set[asyncio.Task[None]] = set()
+        #: Pins made in this process: runs already under way read their tracks' ids when they
+        #: started, and take these over them, so a pin wins over a run that is going on.
+        self._pins: dict[int, dict[str, str]] = {}
 
     async def aclose(self) -> None:
         for control in self._controls.values():
@@ -211,6 +214,7 @@ class Engine:
         that track again at once with it, so the pane shows the pinned record's values now
         rather than after the next run. Returns the track's state after the re-enrich."""
         await self.library.pin(track_id, provider, value)
+        self._pins.setdefault(track_id, {})[provider] = value
         return await self.reenrich_track(track_id)
 
     async def reenrich_track(self, track_id: int, *, job_id: str | None = None) -> str:
@@ -271,6 +275,7 @@ class Engine:
                 bpm_range=(self.settings.bpm_min, self.settings.bpm_max),
             )
             fetcher.on_pause = run.on_pause
+            run.pins = self._pins
             budgets = self._apply_budgets(options.budgets)
             imported = await self._import(fetcher, job.input)
             await self.library.set_job_state(

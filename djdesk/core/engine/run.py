@@ -120,6 +120,7 @@ class Run:
         self.salt = f"bpm:{bpm_range[0]:g}-{bpm_range[1]:g}"
         self.stats = RunStats()
         self._queue: asyncio.Queue[tuple[UnitDone, dict[str, str]] | None] = asyncio.Queue()
+        self.pins: dict[int, dict[str, str]] = {}  # made during the run (Engine.pin_track): win
 
     # -- plan --------------------------------------------------------------------------------
 
@@ -242,6 +243,8 @@ class Run:
         level = Priority.INTERACTIVE if work.selected else Priority.BACKGROUND
         with self._orch.priority(level):
             await self.control.gate()
+            if work.track_id in self.pins:  # pinned while it waited: the pin wins
+                work = replace(work, ids={**work.ids, **self.pins[work.track_id]})
             src = self._src
             held = not work.ids.get("spotify") and "reccobeats" not in deferred
             if held:

@@ -7,6 +7,7 @@ attached id and the fields at once (the one-track re-enrich), with the alternati
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -18,11 +19,11 @@ from djdesk.core.engine.fetcher import Fetcher
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.waterfall import deezer_step, lastfm_step, reccobeats_step
 from djdesk.core.errors import InputError
-from djdesk.core.events import JobStateChanged, TrackEnriched
+from djdesk.core.events import JobStateChanged, PlanReady, TrackEnriched
 from djdesk.core.library import TrackInput
 from djdesk.sandbox import SandboxThread
 from djdesk.sandbox.catalog import Catalog, Track
-from tests.core.engine.sandbox_env import catalog_of, sandbox_runtime
+from tests.core.engine.sandbox_env import catalog_of, demo_url, sandbox_runtime, truth_entries
 from tests.core.engine.test_traps import acceptable, as_listed, traps
 
 
@@ -207,3 +208,34 @@ async def test_one_track_jobs_are_not_resumed_and_unknown_tracks_say_so(
         with pytest.raises(InputError, match="one track"):
             await rt.engine.resume("gone")
         assert rt.engine.running_jobs() == []
+
+
+async def test_a_pin_made_during_a_playlist_run_wins_over_that_run(
+    sandbox: SandboxThread,
+) -> None:
+    """The run read the track's ids when it started; a pin made while the track waits must
+    still be what the run uses, or the run would put the old match's values back."""
+    catalog = catalog_of(sandbox)
+    url = demo_url(catalog, "deezer", 25)
+    first = next(t for t in truth_entries(catalog, url) if t is not None)
+    other = next(t for t in catalog.tracks if t.readable and t.rank != first.rank)
+    async with sandbox_runtime(sandbox.endpoints) as rt:
+        paused: list[str] = []
+        planned = asyncio.Event()
+
+        def hold(event: Any) -> None:  # runs inside publish: before any track passes its gate
+            rt.engine.pause(event.job_id)
+            paused.append(event.job_id)
+            planned.set()
+
+        unsubscribe = rt.events.subscribe(PlanReady, hold)
+        run = asyncio.ensure_future(rt.engine.enrich(url))
+        await planned.wait()
+        unsubscribe()
+        (tid,) = await rt.library.tracks_by_id("deezer", str(first.deezer_id))
+        await rt.engine.pin_track(tid, "deezer", str(other.deezer_id))
+        await rt.engine.unpause(paused[0])
+        await run
+        (row,) = await rt.library.track_rows([tid])
+        assert row.ids["deezer"] == str(other.deezer_id)
+        assert row.doc["rank"]["value"] == other.rank  # not the playlist's record's
