@@ -13,6 +13,7 @@ import pytest
 import respx
 
 from djdesk.cli.main import build_parser, main
+from djdesk.core.models import DEFAULT_ENDPOINTS
 from djdesk.core.providers.spotify_auth import TOKEN_NAME, TokenSet
 from djdesk.core.secrets import SecretStore
 
@@ -27,7 +28,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_set_key_reads_stdin_and_status_never_shows_it(capsys, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(KEY + "\n"))
-    code, out, _ = run(capsys, "auth", "lastfm", "set-key")
+    code, out, _ = run(capsys, "auth", "lastfm", "set-key", "--no-check")
     assert code == 0 and "saved" in out and KEY not in out
     assert SecretStore().get("lastfm.api_key") == KEY
 
@@ -41,6 +42,30 @@ def test_set_key_reads_stdin_and_status_never_shows_it(capsys, monkeypatch) -> N
 
     code, out, _ = run(capsys, "auth", "lastfm", "remove-key")
     assert code == 0 and SecretStore().get("lastfm.api_key") is None
+
+
+@pytest.mark.parametrize(
+    ("sample", "status", "saved", "said"),
+    [
+        ("artist_getInfo_cher.json", 200, True, "saved"),
+        ("error_6_artist_not_found.json", 200, True, "saved"),  # the key itself was accepted
+        ("error_10_invalid_api_key.json", 403, False, "did not accept that API key"),
+        ("error_26_api_key_suspended.json", 403, False, "did not accept that API key"),
+        ("error_29_rate_limit_exceeded.json", 200, False, "rate limited"),
+    ],
+)
+def test_set_key_asks_lastfm_first(
+    capsys, monkeypatch, api_samples: Path, sample: str, status: int, saved: bool, said: str
+) -> None:
+    body = (api_samples / "lastfm" / sample).read_bytes()
+    monkeypatch.setattr("sys.stdin", io.StringIO(KEY + "\n"))
+    with respx.mock(assert_all_called=False) as mock:
+        route = mock.get(url__startswith=DEFAULT_ENDPOINTS["lastfm"]).respond(status, content=body)
+        code, out, err = run(capsys, "auth", "lastfm", "set-key")
+    assert route.call_count >= 1
+    assert route.calls[0].request.url.params["api_key"] == KEY  # asked with the key itself
+    assert (code == 0) is saved and said in out + err and KEY not in out + err
+    assert (SecretStore().get("lastfm.api_key") == KEY) is saved
 
 
 def test_set_key_has_no_argv_form() -> None:

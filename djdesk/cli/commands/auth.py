@@ -10,20 +10,17 @@ import argparse
 import asyncio
 import datetime as dt
 import getpass
-import re
 import sys
 from typing import Any
 
 from djdesk.cli.render import print_json, print_table
 from djdesk.core import settings as settings_mod
-from djdesk.core.errors import InputError
+from djdesk.core.errors import InputError, ProviderError
 from djdesk.core.i18n import _
 from djdesk.core.paths import default_paths
 from djdesk.core.providers.lastfm import KEY_NAME as LASTFM_KEY
 from djdesk.core.providers.spotify_auth import TOKEN_NAME, TokenSet
 from djdesk.core.secrets import SecretStore
-
-_LASTFM_KEY_SHAPE = re.compile(r"^[0-9a-fA-F]{32}$")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,9 +52,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     lastfm = services.add_parser("lastfm", help=_("the Last.fm API key"))
     lastfm.set_defaults(handler=lambda args: _usage(lastfm))
     lf_actions = lastfm.add_subparsers(dest="lastfm_command", metavar="ACTION")
-    lf_actions.add_parser(
+    set_key = lf_actions.add_parser(
         "set-key", help=_("store your Last.fm API key (asked for, or read from stdin)")
-    ).set_defaults(handler=handle_lastfm_set_key)
+    )
+    set_key.add_argument(
+        "--no-check",
+        action="store_true",
+        help=_("store it without asking Last.fm whether it works (offline)"),
+    )
+    set_key.set_defaults(handler=handle_lastfm_set_key)
     lf_actions.add_parser("remove-key", help=_("forget the Last.fm API key")).set_defaults(
         handler=handle_lastfm_remove_key
     )
@@ -174,17 +177,28 @@ def handle_lastfm_set_key(args: argparse.Namespace) -> int:
             _("No key was given."),
             hint=_("Type it at the prompt, or pipe it in: `djdesk auth lastfm set-key < keyfile`."),
         )
-    if not _LASTFM_KEY_SHAPE.match(key):
-        raise InputError(
-            _("That does not look like a Last.fm API key (32 letters a-f and digits)."),
-            hint=_(
-                "Copy the 'API key' (not the shared secret) from https://www.last.fm/api/accounts."
-            ),
-        )
+    from djdesk.core.providers.lastfm_key import check_shape
+
+    key = check_shape(key)
+    if not args.no_check:
+        try:
+            key = asyncio.run(_check_lastfm_key(key))
+        except ProviderError as exc:  # Last.fm could not say (down, busy, unreachable)
+            raise InputError(
+                exc.message, hint=_("Try again later, or store it unchecked with --no-check.")
+            ) from None
     store = SecretStore()
     store.set(LASTFM_KEY, key)
     print(_("Last.fm key saved in {where}.").format(where=store.backend_name))
     return 0
+
+
+async def _check_lastfm_key(key: str) -> str:
+    from djdesk.core.providers.lastfm_key import check_key_with
+    from djdesk.core.runtime import Runtime
+
+    async with Runtime.open() as rt:
+        return await check_key_with(rt.orchestrator, rt.settings.endpoints["lastfm"], key)
 
 
 def handle_lastfm_remove_key(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ import httpx
 from djdesk.core import logs
 from djdesk.core.errors import InvalidKeyError, ProviderDownError, ProviderError
 from djdesk.core.i18n import _
+from djdesk.core.models import Priority
+from djdesk.core.net.orchestrator import Orchestrator
 from djdesk.core.providers.base import USER_AGENT, try_json
 from djdesk.core.providers.lastfm import error_code
 
@@ -91,3 +93,12 @@ async def check_key(http: httpx.AsyncClient, key: str) -> str:
             ),
         )
     return key
+
+
+async def check_key_with(orchestrator: Orchestrator, base_url: str, key: str) -> str:
+    """``check_key`` on the orchestrator's Last.fm lane, ahead of background work (a person is
+    waiting on it): the window's settings dialog and ``djdesk auth lastfm set-key`` both."""
+    key = check_shape(key)  # no call for an obvious typo
+    with orchestrator.priority(Priority.INTERACTIVE):
+        async with orchestrator.client("lastfm", base_url, timeout=15.0) as http:
+            return await check_key(http, key)

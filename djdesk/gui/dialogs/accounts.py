@@ -80,15 +80,11 @@ class KeyringAccounts:
 
     async def set_lastfm_key(self, key: str) -> None:
         """Check the key with one Last.fm call, then store it; the engine reads it afresh."""
-        from djdesk.core.models import Priority
-        from djdesk.core.providers.lastfm_key import check_key, check_shape
+        from djdesk.core.providers.lastfm_key import check_key_with, check_shape
 
         key = check_shape(key)  # no call (and no engine needed) for an obvious typo
         rt = await self.runtime()
-        orch = rt.orchestrator
-        with orch.priority(Priority.INTERACTIVE):
-            async with orch.client("lastfm", rt.settings.endpoints["lastfm"], timeout=15.0) as http:
-                key = await check_key(http, key)
+        key = await check_key_with(rt.orchestrator, rt.settings.endpoints["lastfm"], key)
         await self._store.aset(_names()[1], key)
         rt.clients.lastfm.forget_key()
 
