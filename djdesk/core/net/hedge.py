@@ -6,10 +6,11 @@ longer than the provider's p95, which cuts the tail for a few percent more calls
 extra load; tower's ``hedge`` takes the delay from a latency percentile once it has enough data.
 
 DJDesk sends at most ONE duplicate per request, and only when it costs no one else anything:
-the provider's limiter grants it now with nobody queued (and a grant to spare, so the call
-right behind it is not the one that waits), slots are free, the breaker is closed, and hedges
-stay under ``max_ratio`` of the provider's recent calls. This module holds the config and
-that per-provider throttle; the race itself lives in ``net.hedge_race``.
+the provider's limiter grants it now with nobody queued (and grants to spare, one for each
+first copy still out: its answer may need a next call, like a slow search's features, and
+that call must not be the one that waits for a window a hedge used), slots are free, the
+breaker is closed, and hedges stay under ``max_ratio`` of the provider's recent calls. This
+module holds the config and that per-provider throttle; the race lives in ``net.hedge_race``.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ class HedgePolicy:
     :param max_ratio: hedges stay at most this fraction of the provider's calls in the last
         ``window_s`` seconds (gRPC's throttle and Envoy's budget idea: bounded extra load).
     :param window_s: what "recent" means for ``max_ratio``.
-    :param spare_grants: the limiter must still have this many grants free after the hedge's,
-        so the request right behind (the slow track's next call) never waits for a hedge.
+    :param spare_grants: the limiter must still have at least this many grants free after the
+        hedge's, and one for each first copy still out (see the module docstring).
     """
 
     after_s: float = 1.0
@@ -63,7 +64,7 @@ _REFRESH_EVERY = 8
 class HedgeThrottle:
     """One provider's hedging delay and budget; the transport asks it before each hedge."""
 
-    __slots__ = ("_calls", "_clock", "_delay", "_hedges", "_seen", "policy")
+    __slots__ = ("_calls", "_clock", "_delay", "_hedges", "_seen", "out", "policy")
 
     def __init__(self, policy: HedgePolicy, *, clock: Clock) -> None:
         self.policy = policy
@@ -73,6 +74,8 @@ class HedgeThrottle:
         self._hedges: deque[float] = deque()
         self._delay: float | None = None
         self._seen = -_REFRESH_EVERY
+        #: Hedges in flight now (the rest of the provider's slots in use are first copies).
+        self.out = 0
 
     def delay(self, metrics: ProviderMetrics) -> float | None:
         """Seconds to wait for an answer before hedging, or None while too little is known."""

@@ -5,7 +5,7 @@ provider whose policy hedges pays for a task and a timer per request.
 
 Rules of the race (gRPC's hedging semantics, one duplicate at most):
 - The duplicate goes only if ``try_hedge`` can take everything it needs at once, without
-  waiting: call budget, hedge budget, a closed breaker, free slots, limiter grants with a spare.
+  waiting: call budget, hedge budget, a closed breaker, free slots, limiter grants with spares.
 - An answer is final unless it is "non-fatal" (a transport error or a transient 5xx verdict)
   while the other copy is still out: then the other copy may still bring a good one.
 - The loser is cancelled and awaited, its breaker permit released (a cancelled call is no
@@ -63,7 +63,9 @@ def try_hedge(lane: ProviderLane) -> Permit | None:
     now = hub.clock.monotonic()
     if lane.paused_until > now or lane.breaker.state is not BreakerState.CLOSED:
         return None  # a half-open breaker's probes are for finding out, not for racing
-    spare = throttle.policy.spare_grants
+    # a grant to spare for each first copy still out (this one too): its answer may need a
+    # next call (a slow search's features), which must not wait for a window a hedge used
+    spare = max(throttle.policy.spare_grants, lane.sem.in_use - throttle.out)
     buckets = [lane.bucket] if hub.global_bucket is None else [lane.bucket, hub.global_bucket]
     if not all(b.has_capacity() and b.tokens() >= 1 + spare - 1e-9 for b in buckets):
         return None
@@ -78,6 +80,7 @@ def try_hedge(lane: ProviderLane) -> Permit | None:
     assert permit is not None  # closed breakers always admit
     hub.budget.record(lane.name)
     throttle.note_hedge()
+    throttle.out += 1
     lane.metrics.calls += 1
     lane.metrics.hedges += 1
     return permit
@@ -133,6 +136,8 @@ async def _hedge_copy(lane: ProviderLane, fetch: Fetch) -> httpx.Response:
     try:
         return await fetch()
     finally:
+        if lane.hedges is not None:
+            lane.hedges.out -= 1
         _release_slots(lane)  # the first copy's slots are the caller's ``async with``
 
 

@@ -193,32 +193,29 @@ async def test_no_hedge_before_min_samples(vclock: VirtualClock) -> None:
     await orch.aclose()
 
 
-async def test_no_hedge_without_a_free_window_grant_and_one_to_spare(
-    vclock: VirtualClock,
+@pytest.mark.parametrize(
+    ("window", "slow", "hedges"),
+    [(7, 1, 0), (8, 1, 1), (9, 2, 0), (10, 2, 1), (11, 2, 2)],
+)
+async def test_a_hedge_leaves_a_window_grant_for_each_first_copy_still_out(
+    window: int, slow: int, hedges: int
 ) -> None:
-    """The hedge takes only a grant the window has free now, and leaves ``spare_grants``."""
-    # window of 7: 5 warm-ups + the slow call leave exactly one free grant
-    for spare, hedged in ((1, False), (0, True)):
-        clock = VirtualClock()
-        server = Server(clock, {"/slow": [8.0, 0.1]})
-        orch = _orch(
-            clock,
-            server,
-            HedgePolicy(after_s=1.0, min_samples=5, max_ratio=1.0, spare_grants=spare),
-            window=(7, 10.0),
-            rate=0.7,
-            burst=7,
-        )
-        client = orch.client("reccobeats", RECCO)
-        await _warm_up(clock, client)
-        call = asyncio.create_task(client.get("/slow"))
-        await clock.advance(1.5)
-        assert len(server.sends("/slow")) == (2 if hedged else 1)
-        # the hedge's grant is in the window like any call's: 7 of 7 used, none invented
-        assert orch.lane("reccobeats").bucket.tokens() == (0 if hedged else 1)
-        await clock.advance(8.0)
-        await call
-        await orch.aclose()
+    """Only grants free now, minus one for each call still out (its next call needs one)."""
+    clock = VirtualClock()
+    server = Server(clock, {f"/slow/{i}": [8.0, 0.1] for i in range(slow)})
+    orch = _orch(clock, server, window=(window, 10.0), rate=window / 10.0, burst=window)
+    client = orch.client("reccobeats", RECCO)
+    await _warm_up(clock, client)  # 5 grants used
+    calls = [asyncio.create_task(client.get(f"/slow/{i}")) for i in range(slow)]
+    await clock.advance(1.5)
+    assert orch.stats("reccobeats").hedges == hedges
+    assert len(server.sent) == 5 + slow + hedges
+    # the hedges' grants are in the window like any call's: none invented
+    assert orch.lane("reccobeats").bucket.tokens() == window - 5 - slow - hedges
+    await clock.advance(8.0)
+    await asyncio.gather(*calls)
+    assert orch.lane("reccobeats").hedges.out == 0  # type: ignore[union-attr]
+    await orch.aclose()
 
 
 async def test_no_hedge_while_calls_wait_for_the_limiter_and_theirs_are_not_delayed(
