@@ -86,11 +86,6 @@ def try_hedge(lane: ProviderLane) -> Permit | None:
     return permit
 
 
-def _release_slots(lane: ProviderLane) -> None:
-    lane.sem.release()
-    lane.hub.global_sem.release()
-
-
 def _non_fatal(lane: ProviderLane, task: asyncio.Task[httpx.Response]) -> bool:
     """An answer the other copy may still beat: a transport error or a transient verdict."""
     if task.cancelled():
@@ -116,7 +111,10 @@ async def hedged_exchange(
         if not copies[0].task.done():
             hedge_permit = try_hedge(lane)
             if hedge_permit is not None:
-                task = loop.create_task(_hedge_copy(lane, fetch))
+                task = loop.create_task(fetch())
+                # a done callback, not a ``finally``: it runs even for a task cancelled before
+                # its first step, whose coroutine never starts
+                task.add_done_callback(lambda _: _hedge_done(lane))
                 copies.append(_Copy(task, hedge_permit, clock.monotonic(), hedge=True))
         answer = await _first_answer(lane, copies)
         return answer
@@ -132,13 +130,12 @@ def _fire(fired: asyncio.Future[None]) -> None:
         fired.set_result(None)
 
 
-async def _hedge_copy(lane: ProviderLane, fetch: Fetch) -> httpx.Response:
-    try:
-        return await fetch()
-    finally:
-        if lane.hedges is not None:
-            lane.hedges.out -= 1
-        _release_slots(lane)  # the first copy's slots are the caller's ``async with``
+def _hedge_done(lane: ProviderLane) -> None:
+    """The hedge is back or gone: free its slots (the first copy's are the caller's)."""
+    if lane.hedges is not None:
+        lane.hedges.out -= 1
+    lane.sem.release()
+    lane.hub.global_sem.release()
 
 
 async def _first_answer(lane: ProviderLane, copies: list[_Copy]) -> Exchange:
