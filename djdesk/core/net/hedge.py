@@ -7,8 +7,8 @@ extra load; tower's ``hedge`` takes the delay from a latency percentile once it 
 
 DJDesk sends at most ONE duplicate per request, and only when it costs no one else anything:
 the provider's limiter grants it now with nobody queued (and grants to spare, one for each
-first copy still out: its answer may need a next call, like a slow search's features, and
-that call must not be the one that waits for a window a hedge used), slots are free, the
+hedged request: its answer may need a next call, like a slow search's features, and that
+call must not be the one that waits for a window hedges used up), slots are free, the
 breaker is closed, and hedges stay under ``max_ratio`` of the provider's recent calls. This
 module holds the config and that per-provider throttle; the race lives in ``net.hedge_race``.
 """
@@ -35,7 +35,7 @@ class HedgePolicy:
         ``window_s`` seconds (gRPC's throttle and Envoy's budget idea: bounded extra load).
     :param window_s: what "recent" means for ``max_ratio``.
     :param spare_grants: the limiter must still have at least this many grants free after the
-        hedge's, and one for each first copy still out (see the module docstring).
+        hedge's, and one for each hedged request (see the module docstring).
     """
 
     after_s: float = 1.0

@@ -63,9 +63,9 @@ def try_hedge(lane: ProviderLane) -> Permit | None:
     now = hub.clock.monotonic()
     if lane.paused_until > now or lane.breaker.state is not BreakerState.CLOSED:
         return None  # a half-open breaker's probes are for finding out, not for racing
-    # a grant to spare for each first copy still out (this one too): its answer may need a
-    # next call (a slow search's features), which must not wait for a window a hedge used
-    spare = max(throttle.policy.spare_grants, lane.sem.in_use - throttle.out)
+    # a grant to spare for each hedged request (this one too): its answer may need a next
+    # call (a slow search's features), which must not wait for a window hedges used up
+    spare = max(throttle.policy.spare_grants, throttle.out + 1)
     buckets = [lane.bucket] if hub.global_bucket is None else [lane.bucket, hub.global_bucket]
     if not all(b.has_capacity() and b.tokens() >= 1 + spare - 1e-9 for b in buckets):
         return None

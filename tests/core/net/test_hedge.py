@@ -195,12 +195,12 @@ async def test_no_hedge_before_min_samples(vclock: VirtualClock) -> None:
 
 @pytest.mark.parametrize(
     ("window", "slow", "hedges"),
-    [(7, 1, 0), (8, 1, 1), (9, 2, 0), (10, 2, 1), (11, 2, 2)],
+    [(7, 1, 0), (8, 1, 1), (9, 2, 1), (10, 2, 1), (11, 2, 2), (10, 3, 1)],
 )
-async def test_a_hedge_leaves_a_window_grant_for_each_first_copy_still_out(
+async def test_a_hedge_leaves_a_window_grant_for_each_hedged_request(
     window: int, slow: int, hedges: int
 ) -> None:
-    """Only grants free now, minus one for each call still out (its next call needs one)."""
+    """Only grants free now, minus one for each hedged request (its next call needs one)."""
     clock = VirtualClock()
     server = Server(clock, {f"/slow/{i}": [8.0, 0.1] for i in range(slow)})
     orch = _orch(clock, server, window=(window, 10.0), rate=window / 10.0, burst=window)
