@@ -13,7 +13,6 @@ does not stop the loop before cleanup ran (qasync#39).
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import sys
 import traceback
@@ -33,6 +32,7 @@ from djdesk.core.i18n import _
 from djdesk.core.logs import setup_logging
 from djdesk.core.paths import default_paths
 from djdesk.gui import theme
+from djdesk.gui.gc_policy import IdleCollector
 from djdesk.gui.signals import SignalCloser
 
 if TYPE_CHECKING:
@@ -131,23 +131,15 @@ async def start_engine(opened: Opened, window: MainWindow) -> None:
         if d.size <= 1000
     ]
     window.engine_ready(suggestions)
-    settle_heap()
+    collector = IdleCollector(
+        lambda: window.progress.running or bool(window.playlists.importing), window
+    )
+    collector.install()
+    window.closed.connect(collector.uninstall)
     # The readiness line scripts and the signal test wait for (stderr with -v, and the log file).
     log.info(
         "ready: the window and the engine are running%s", " (demo mode)" if opened.demo else ""
     )
-
-
-def settle_heap() -> None:
-    """Keep the garbage collector's full passes short once the app has started.
-
-    A full collection walks every tracked object while holding the GIL, so it stalls the
-    loop in proportion to the heap: the ~60,000 objects of Qt, the modules and the window
-    alone cost ~30 ms a pass, several times a minute while a run allocates. They live as long
-    as the process, so ``gc.freeze`` moves them out of every later pass (the engine keeps its
-    own share small: a run works a bounded number of tracks at once).
-    """
-    gc.freeze()
 
 
 def run_app(*, demo: bool, verbose: int = 0) -> int:
