@@ -50,11 +50,13 @@ class IdleCollector(QObject):
         self._timer.timeout.connect(self.check)
 
     def install(self) -> None:
-        if self._saved is not None:
-            return
-        gc.freeze()
-        self._saved = gc.get_threshold()
-        gc.set_threshold(self._saved[0], self._saved[1], NEVER)
+        """Take over full passes; a second collector in the process (tests, benchmarks) only
+        adds its timer, and the first one gives the policy back."""
+        threshold = gc.get_threshold()
+        if self._saved is None and threshold[2] != NEVER:
+            self._saved = threshold
+            gc.freeze()
+            gc.set_threshold(threshold[0], threshold[1], NEVER)
         self._timer.start()
 
     def uninstall(self) -> None:

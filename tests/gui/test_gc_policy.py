@@ -36,3 +36,14 @@ def test_full_passes_wait_while_busy_and_run_once_idle(qtbot: Any) -> None:
     finally:
         collector.uninstall()
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_second_collector_leaves_the_policy_to_the_first(qtbot: Any) -> None:
+    before = gc.get_threshold()
+    first, second = IdleCollector(lambda: False), IdleCollector(lambda: False)
+    first.install()
+    second.install()
+    second.uninstall()
+    assert gc.get_threshold()[2] == NEVER  # the first still holds it
+    first.uninstall()
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
