@@ -17,6 +17,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from djdesk.gui.fake_services import fake_services
+from djdesk.gui.main_window import MainWindow
 from djdesk.gui.services import Services
 
 
@@ -53,6 +54,15 @@ def qloop(qloop_session: qasync.QEventLoop, qapp: QApplication) -> Iterator[qasy
 def services() -> Services:
     """Fake services that stream as fast as the loop allows (no pacing)."""
     return fake_services(step_s=0.0, cache_entries=300)
+
+
+@pytest.fixture
+def window(qtbot: Any, qloop: qasync.QEventLoop, services: Services) -> MainWindow:
+    """The main window on the fake services (tests/gui/engine/ has one on the real engine)."""
+    w = MainWindow(services, demo=True)
+    qtbot.addWidget(w)
+    w.show()
+    return w
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -20,14 +19,6 @@ from djdesk.gui.services import Services
 
 DEEZER = "https://www.deezer.com/en/playlist/908622995"
 SPOTIFY = "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M?si=abc"
-
-
-@pytest.fixture
-def window(qtbot: Any, qloop: Any, services: Services) -> MainWindow:
-    w = MainWindow(services, demo=True)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def _drop(window: MainWindow, mime: QMimeData) -> None:

@@ -27,14 +27,6 @@ DEEZER = "https://www.deezer.com/en/playlist/908622995"
 SPOTIFY = "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M"
 
 
-@pytest.fixture
-def window(qtbot: Any, qloop: Any, services: Services) -> MainWindow:
-    w = MainWindow(services, demo=True)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _engine(services: Services) -> FakeEngine:
     assert isinstance(services.control, FakeEngine)
     return services.control
