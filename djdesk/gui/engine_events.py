@@ -47,6 +47,8 @@ _COUNTERS = (
     "rate_limited",
     "coalesced",
     "cache_hits",
+    "hedges",
+    "hedges_won",
 )
 
 

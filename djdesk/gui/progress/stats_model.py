@@ -34,6 +34,7 @@ _HEADERS = (
     N_("P50"),
     N_("P95"),
 )
+CALLS_COLUMN = 2
 BREAKER_COLUMN = 9
 _TIPS = {
     1: N_("Lookups finished (answers, failures and cache hits) of those the plan counted"),
@@ -54,6 +55,17 @@ _OTHER_ROLES = frozenset(
         Qt.ItemDataRole.ToolTipRole,
     )
 )
+
+
+def calls_tip(s: ProviderStats) -> str:
+    """Requests sent; slow answers asked again (hedged) are among them, and say so."""
+    text = _("Requests sent to the provider")
+    if s.hedges:
+        text += "\n" + _(
+            "{n} sent again because the first answer was slow; the second copy answered "
+            "first {won} times"
+        ).format(n=s.hedges, won=s.hedges_won)
+    return text
 
 
 def _fmt_ms(ms: float) -> str:
@@ -190,6 +202,8 @@ class ProviderStatsModel(FlatTableModel):
             return theme.state_color("partial")
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (0, BREAKER_COLUMN):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == CALLS_COLUMN:
+            return calls_tip(s)
         if role == Qt.ItemDataRole.ToolTipRole and col in _TIPS:
             return _(_TIPS[col])
         if role == Qt.ItemDataRole.ToolTipRole and col == BREAKER_COLUMN:

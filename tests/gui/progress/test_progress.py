@@ -13,7 +13,7 @@ from djdesk.gui.fake_services import fake_services
 from djdesk.gui.progress.eta import EtaEstimator, format_eta
 from djdesk.gui.progress.log_model import LevelRole, LogFilterProxy, LogListModel
 from djdesk.gui.progress.panel import EnrichmentProgressPanel
-from djdesk.gui.progress.stats_model import BREAKER_COLUMN, ProviderStatsModel
+from djdesk.gui.progress.stats_model import BREAKER_COLUMN, CALLS_COLUMN, ProviderStatsModel
 
 
 def test_stats_model(qtmodeltester: Any) -> None:
@@ -186,3 +186,14 @@ def test_panel_names_the_stopped_runs_that_can_resume(qtbot: Any) -> None:
     assert not panel.running
     panel.on_job_state(JobStateChanged("a", "running", 174, 200))  # resumed: a new count
     assert panel.count.text() == "174 of 200 tracks"
+
+
+def test_calls_say_how_many_were_hedged() -> None:
+    model = ProviderStatsModel(("reccobeats",))
+    tip = Qt.ItemDataRole.ToolTipRole
+    model.on_stats({"reccobeats": ProviderStats("reccobeats", calls=205)})
+    assert "sent again" not in model.index(0, CALLS_COLUMN).data(tip)
+    hedged = ProviderStats("reccobeats", calls=209, hedges=4, hedges_won=3)
+    model.on_stats({"reccobeats": hedged})
+    text = model.index(0, CALLS_COLUMN).data(tip)
+    assert "4 sent again because the first answer was slow" in text and "first 3 times" in text
