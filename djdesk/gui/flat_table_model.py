@@ -10,6 +10,11 @@ from djdesk.core.i18n import _
 
 _Index = QModelIndex | QPersistentModelIndex
 
+#: Rows a view shows and selects but never edits or expands (every list and table here).
+READ_ONLY_ROW = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+
 
 class FlatTableModel(QAbstractTableModel):
     """A table without children: subclasses set ``headers`` (marked with ``N_``) and provide
@@ -32,10 +37,4 @@ class FlatTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return READ_ONLY_ROW if index.isValid() else Qt.ItemFlag.NoItemFlags

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 
 from djdesk.core.events import LogMessage
 from djdesk.gui import theme
+from djdesk.gui.flat_table_model import READ_ONLY_ROW
 
 LevelRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -60,13 +61,7 @@ class LogListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._lines)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return READ_ONLY_ROW if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._lines):
