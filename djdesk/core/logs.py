@@ -171,7 +171,8 @@ def setup_logging(paths: Paths, *, verbose: int = 0, stream: TextIO | None = Non
     """Log to a rotating file in ``paths.log_dir`` and to ``stream`` (stderr), secrets masked.
 
     Safe to call again (handlers from an earlier call are replaced, not stacked).
-    ``verbose``: 0 warnings on stderr, 1 info, 2+ debug; 3+ also lets httpx/httpcore speak.
+    ``verbose``: 0 warnings on stderr, 1 info, 2+ debug; 3+ also lets httpx, httpcore and
+    qasync speak (qasync logs every scheduled callback at debug: a line per loop step).
     """
     global _factory_from_setup
     teardown_logging()
@@ -209,7 +210,7 @@ def setup_logging(paths: Paths, *, verbose: int = 0, stream: TextIO | None = Non
     _factory_from_setup = _install_record_factory() or _factory_from_setup
     root.setLevel(min(stderr_level, file_level))
     noisy_level = logging.NOTSET if verbose >= 3 else logging.WARNING
-    for name in ("httpx", "httpcore", "hpack", "asyncio"):
+    for name in ("httpx", "httpcore", "hpack", "asyncio", "qasync"):
         logging.getLogger(name).setLevel(noisy_level)
     logging.captureWarnings(True)
     if no_file:

@@ -4,7 +4,8 @@ Why this is needed: Python runs a signal handler only between bytecodes, and whi
 loop waits in C++ no bytecode runs, so Ctrl+C sat unnoticed until some Python code happened to
 run, then raised ``KeyboardInterrupt`` in the middle of whatever it was (a traceback, and the
 engine's ``aclose`` coroutine left never awaited). Here the handler only schedules
-``window.close`` with ``QTimer.singleShot`` (the same path as the close button), and a
+``window.close`` with ``QTimer.singleShot`` (the same path as the close button; even the
+log line waits for it, as the handler may have interrupted a log handler mid-write), and a
 periodic no-op timer gives Python a moment to run handlers at least every ``POLL_MS``.
 
 qasync's ``QEventLoop`` has no working ``add_signal_handler``, hence plain ``signal.signal``.
@@ -61,11 +62,17 @@ class SignalCloser:
         if self.received is not None:
             return
         self.received = sig
-        log.info("%s received: closing the window (finished work is kept)", sig.name)
         # A second Ctrl+C / SIGTERM while closing forces the way it would without us.
         for other in SIGNALS:
             signal.signal(other, _default(other))
-        QTimer.singleShot(0, self._close)
+        # Nothing else here: the handler may have interrupted any bytecode, even a log
+        # handler's flush, and logging from inside it would re-enter that stream.
+        QTimer.singleShot(0, self._closing)
+
+    def _closing(self) -> None:
+        assert self.received is not None
+        log.info("%s received: closing the window (finished work is kept)", self.received.name)
+        self._close()
 
 
 def _default(sig: signal.Signals) -> Any:

@@ -137,6 +137,22 @@ def test_levels_follow_verbose(paths: Paths) -> None:
     assert "to the file only" in paths.log_file.read_text()
 
 
+@pytest.mark.parametrize("name", ["httpx", "httpcore", "asyncio", "qasync"])
+def test_chatty_libraries_stay_quiet_at_debug_below_vvv(paths: Paths, name: str) -> None:
+    """qasync logs every scheduled callback at debug: with ``-v`` (the file takes debug) that
+    was a write per loop step, and a signal handler that logged re-entered it (a CI traceback)."""
+    stream = io.StringIO()
+    logs.setup_logging(paths, verbose=2, stream=stream)
+    logging.getLogger(name).debug("every loop step")
+    logging.getLogger("djdesk.levels").debug("ours")
+    _flush()
+    assert "every loop step" not in stream.getvalue() + paths.log_file.read_text()
+    assert "ours" in stream.getvalue()
+    logs.setup_logging(paths, verbose=3, stream=stream)
+    logging.getLogger(name).debug("every loop step")
+    assert "every loop step" in stream.getvalue()
+
+
 def test_setup_twice_does_not_duplicate_and_teardown_restores(paths: Paths) -> None:
     root = logging.getLogger()
     before = list(root.handlers)
