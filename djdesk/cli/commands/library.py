@@ -1,12 +1,11 @@
-"""``djdesk playlists | show PLAYLIST | remove PLAYLIST | pin TRACK PROVIDER ID | jobs``.
+"""``djdesk playlists | show PLAYLIST | remove PLAYLIST | jobs`` (``pin`` is ``commands.pin``).
 
 The library from the shell; ``show`` sorts and filters like the window's track table
 (``djdesk.cli.show_query``) and ``remove`` asks first unless ``--yes``.
 
 These read and write only the library database (no provider call), so they open it alone
 rather than the whole runtime. ``PLAYLIST`` is the number ``djdesk playlists`` prints, the
-provider's playlist id, or a name; ``TRACK`` is the track number ``show --json`` gives as
-``track_id``.
+provider's playlist id, or a name.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from djdesk.core import settings as settings_mod
 from djdesk.core.engine.report import SUMMARY_COLUMNS, playlist_report, summary_row
 from djdesk.core.errors import InputError
 from djdesk.core.i18n import _
-from djdesk.core.library import ID_PROVIDERS, Library, PlaylistSummary
+from djdesk.core.library import Library, PlaylistSummary
 from djdesk.core.paths import default_paths
 
 
@@ -46,20 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("playlist", help=_("number from `djdesk playlists`, provider id or name"))
     p.add_argument("--yes", action="store_true", help=_("do not ask (needed when not a terminal)"))
     p.set_defaults(handler=lambda a: _with_library(_remove, a))
-
-    p = sub.add_parser(
-        "pin",
-        help=_("pin the right id for a track on a provider (wins over any match)"),
-        description=_(
-            "Pins persist and win everywhere: the next enrichment reads that provider by the "
-            "pinned id instead of matching. Unpin with --remove."
-        ),
-    )
-    p.add_argument("track", type=int, help=_("the track_id shown by `djdesk show --json`"))
-    p.add_argument("provider", choices=ID_PROVIDERS, help=_("which provider's id"))
-    p.add_argument("id", nargs="?", help=_("the id on that provider"))
-    p.add_argument("--remove", action="store_true", help=_("remove the pin instead"))
-    p.set_defaults(handler=lambda a: _with_library(_pin, a))
 
     p = sub.add_parser("jobs", help=_("list enrichment jobs (resume one with enrich --resume)"))
     p.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -170,28 +155,6 @@ async def _remove(library: Library, args: argparse.Namespace) -> int:
         return 1
     await library.delete_playlist(playlist.id)
     print(_("Removed “{name}”.").format(name=playlist.name))
-    return 0
-
-
-async def _pin(library: Library, args: argparse.Namespace) -> int:
-    if args.remove:
-        removed = await library.unpin(args.track, args.provider)
-        print(_("pin removed") if removed else _("there was no pin"))
-        return 0
-    if not args.id:
-        raise InputError("Give the id to pin.", hint="djdesk pin TRACK PROVIDER ID")
-    try:
-        await library.pin(args.track, args.provider, args.id)
-    except LookupError:
-        raise InputError(
-            f"No track {args.track} in the library.",
-            hint="Track numbers are the track_id in `djdesk show PLAYLIST --json`.",
-        ) from None
-    print(
-        _("pinned {provider} {id} to track {track}").format(
-            provider=args.provider, id=args.id, track=args.track
-        )
-    )
     return 0
 
 

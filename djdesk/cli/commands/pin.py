@@ -1,0 +1,220 @@
+"""``djdesk pin TRACK PROVIDER ID``: pin a track's match, then enrich that track again at once.
+
+Why the re-enrich: a pin only says which record is right; until the track is enriched again it
+still shows the old match's BPM and key. The window re-enriches the pinned track right away
+(``Engine.pin_track``), so the CLI does the same by default and prints what the pin changed
+(the track's new state and every field whose value or source moved, with ``show``'s columns).
+``--no-enrich`` only stores the pin (no provider call, no runtime: the next run reads it), and
+``--remove`` only removes one (the track keeps its values until it is enriched again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from djdesk.cli.commands.enrich import add_demo_arguments, demo_context
+from djdesk.cli.render import print_json, print_table
+from djdesk.core import settings as settings_mod
+from djdesk.core.engine.plan import FINGERPRINT_FIELD
+from djdesk.core.engine.report import SUMMARY_COLUMNS, field_value, summary_row
+from djdesk.core.errors import DJDeskError, InputError
+from djdesk.core.i18n import _
+from djdesk.core.library import ID_PROVIDERS, Library, TrackRow
+from djdesk.core.paths import default_paths
+from djdesk.core.runtime import Runtime
+
+#: ``show``'s summary columns for one track: its id stands where a playlist's position would.
+TRACK_COLUMNS: tuple[str, ...] = ("track_id", *(c for c in SUMMARY_COLUMNS if c != "position"))
+_NO_TRACK_HINT = "Track numbers are the track_id in `djdesk show PLAYLIST --json`."
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "pin",
+        help=_("pin the right id for a track on a provider and enrich the track again"),
+        description=_(
+            "Pins persist and win everywhere: enrichment reads that provider by the pinned id "
+            "instead of matching. The track is enriched again at once (as in the window) and "
+            "what changed is printed; --no-enrich only stores the pin. Unpin with --remove."
+        ),
+    )
+    p.add_argument("track", type=int, help=_("the track_id shown by `djdesk show --json`"))
+    p.add_argument("provider", choices=ID_PROVIDERS, help=_("which provider's id"))
+    p.add_argument("id", nargs="?", help=_("the id on that provider"))
+    p.add_argument("--remove", action="store_true", help=_("remove the pin instead"))
+    p.add_argument(
+        "--no-enrich",
+        action="store_true",
+        help=_("only store the pin (no provider call); the next enrichment uses it"),
+    )
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    add_demo_arguments(p)
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if not args.remove and not args.id:
+        raise InputError("Give the id to pin.", hint="djdesk pin TRACK PROVIDER ID")
+    if args.remove or args.no_enrich:
+        return asyncio.run(_store_only(args))
+    return asyncio.run(_pin_and_enrich(args))
+
+
+async def _store_only(args: argparse.Namespace) -> int:
+    """The pin table alone: the library database, no runtime and no provider call."""
+    async with await Library.open(default_paths().ensure().library_db) as library:
+        if args.remove:
+            removed = await library.unpin(args.track, args.provider)
+            print(_("pin removed") if removed else _("there was no pin"))
+            return 0
+        try:
+            await library.pin(args.track, args.provider, args.id)
+        except LookupError:
+            raise InputError(
+                f"No track {args.track} in the library.", hint=_NO_TRACK_HINT
+            ) from None
+    print(
+        _("pinned {provider} {id} to track {track}").format(
+            provider=args.provider, id=args.id, track=args.track
+        )
+    )
+    return 0
+
+
+async def _pin_and_enrich(args: argparse.Namespace) -> int:
+    paths = default_paths()
+    notation = "camelot"
+    with demo_context(args) as demo:
+        settings = settings_mod.load(paths.ensure().settings_file)
+        notation = settings.key_notation
+        secrets = None
+        if demo is not None:
+            settings, secrets = demo.settings(settings), demo.secrets
+        async with Runtime.open(paths=paths, settings=settings, secrets=secrets) as rt:
+            if demo is not None:
+                await demo.login()
+            before = await _track(rt.library, args.track)
+            if not args.json:
+                print(
+                    _("re-enriching track {track} with {provider} {id}…").format(
+                        track=args.track, provider=args.provider, id=args.id
+                    ),
+                    file=sys.stderr,
+                )
+            try:
+                await rt.engine.pin_track(args.track, args.provider, args.id)
+            except DJDeskError as exc:
+                # The pin is stored before the re-enrich starts: say so, so nobody pins twice.
+                raise type(exc)(
+                    _("Pinned, but enriching the track again failed: {why}").format(
+                        why=exc.message
+                    ),
+                    hint=_("The pin is kept; the next `djdesk enrich` of its playlist uses it."),
+                ) from exc
+            after = await _track(rt.library, args.track)
+    changes = changed_fields(before, after, notation)
+    if args.json:
+        print_json(
+            {
+                "track_id": args.track,
+                "pinned": {"provider": args.provider, "id": args.id},
+                "state_before": before["state"],
+                "state": after["state"],
+                "changed": changes,
+                "track": after,
+            }
+        )
+        return 0
+    print(
+        _("pinned {provider} {id} to track {track}; enriched again: {state} (was {old})").format(
+            provider=args.provider,
+            id=args.id,
+            track=args.track,
+            state=after["state"],
+            old=before["state"],
+        )
+    )
+    summary = summary_row({**after, "position": 0}, notation)
+    print_table(TRACK_COLUMNS, [[args.track, *(summary[c] for c in TRACK_COLUMNS[1:])]])
+    if changes:
+        print()
+        print_table(
+            [_("changed"), _("before"), _("after"), _("source")],
+            [[c["field"], c["before"], c["after"], c["source"]] for c in changes],
+        )
+    else:
+        print(_("no field changed"))
+    return 0
+
+
+async def _track(library: Library, track_id: int) -> dict[str, Any]:
+    rows = await library.track_rows([track_id])
+    if not rows:
+        raise InputError(f"No track {track_id} in the library.", hint=_NO_TRACK_HINT)
+    return track_dict(rows[0])
+
+
+def track_dict(row: TrackRow) -> dict[str, Any]:
+    """One track as ``show --json`` gives a playlist entry, without the entry's own keys."""
+    return {
+        "track_id": row.id,
+        "title": row.title,
+        "artists": list(row.artists),
+        "album": row.album,
+        "duration_ms": row.duration_ms,
+        "ids": {p: row.ids.get(p) for p in ID_PROVIDERS},
+        "fields": {k: v for k, v in row.doc.items() if k != FINGERPRINT_FIELD},
+        "state": row.state,
+        "missing": list(row.missing),
+        "reason": row.reason,
+        "evidence": row.evidence,
+    }
+
+
+def changed_fields(
+    before: dict[str, Any], after: dict[str, Any], notation: str = "camelot"
+) -> list[dict[str, Any]]:
+    """Ids, then fields, whose value or source differ: what the pin did to the track.
+
+    A confidence that moved alone is not a change a DJ reads; a source that moved is (the same
+    BPM now comes from the pinned record).
+    """
+    out: list[dict[str, Any]] = []
+    for provider in ID_PROVIDERS:
+        old, new = before["ids"].get(provider), after["ids"].get(provider)
+        if old != new:
+            out.append(
+                {"field": f"id:{provider}", "before": old or "", "after": new or "", "source": ""}
+            )
+    names = sorted(set(before["fields"]) | set(after["fields"]))
+    for name in names:
+        old_f, new_f = before["fields"].get(name) or {}, after["fields"].get(name) or {}
+        if (old_f.get("value"), old_f.get("source")) == (new_f.get("value"), new_f.get("source")):
+            continue
+        out.append(
+            {
+                "field": name,
+                "before": _plain(field_value(before, name, notation)),
+                "after": _plain(field_value(after, name, notation)),
+                "source": new_f.get("source") or "",
+            }
+        )
+    return out
+
+
+def _plain(value: Any) -> str:
+    """A field's value as a table cell (lists joined, floats rounded as a person reads them)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_plain(v)}" for k, v in value.items())
+    return str(value)

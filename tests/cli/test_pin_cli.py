@@ -1,0 +1,148 @@
+"""``djdesk pin`` on a shared fast sandbox: the pinned track is enriched again at once.
+
+The sandbox's catalog knows every record's values, so the test checks the printed changes and
+the stored track against the pinned record's own Deezer rank and release date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from djdesk.cli.main import main
+from djdesk.core.paths import default_paths
+from djdesk.core.settings import Settings, save
+from djdesk.sandbox import SandboxThread
+from djdesk.sandbox.records import Track
+from tests.core.engine.sandbox_env import FAST_RATES, catalog_of, demo_url, provider_calls
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxThread]:
+    with SandboxThread("fast", 1) as thread:
+        yield thread
+
+
+@pytest.fixture(autouse=True)
+def wired(sandbox: SandboxThread, djdesk_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DJDESK_ENDPOINTS", json.dumps(sandbox.endpoints))
+    save(Settings(rates=dict(FAST_RATES)), default_paths().ensure().settings_file)
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def enriched_first(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]
+) -> tuple[dict[str, Any], Track]:
+    """Enrich a Deezer demo playlist; its first track, and another record to pin on it."""
+    catalog = catalog_of(sandbox)
+    rows = run_json(
+        capsys, "enrich", "--demo", "-q", demo_url(catalog, "deezer", 25), "--format", "json"
+    )
+    first = rows[0]
+    assert first["track_id"] is not None and first["ids"]["deezer"]
+    other = next(
+        t
+        for t in catalog.tracks
+        if str(t.deezer_id) != first["ids"]["deezer"]
+        and t.rank != first["fields"]["rank"]["value"]
+        and t.deezer_release_date != first["fields"]["release_date"]["value"]
+    )
+    return first, other
+
+
+def stored(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    (playlist,) = run_json(capsys, "playlists", "--json")
+    return run_json(capsys, "show", str(playlist["id"]), "--json")["tracks"][0]
+
+
+def test_pin_enriches_the_track_again_and_prints_what_changed(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, other = enriched_first(sandbox, capsys)
+    track, old_id = str(first["track_id"]), first["ids"]["deezer"]
+    calls = provider_calls(sandbox)
+
+    assert main(["pin", track, "deezer", str(other.deezer_id), "--demo"]) == 0
+    out = capsys.readouterr()
+    assert provider_calls(sandbox) > calls, "the pinned record was read from Deezer"
+    lines = out.out.splitlines()
+    assert lines[0].startswith(
+        f"pinned deezer {other.deezer_id} to track {track}; enriched again: "
+    )
+    assert lines[1].split()[:2] == ["track_id", "artists"]
+    assert lines[2].split()[0] == track
+    changed = {line.split()[0]: line.split()[1:] for line in lines[lines.index("") + 2 :]}
+    assert changed["id:deezer"] == [old_id, str(other.deezer_id)]
+    assert changed["rank"][-2:] == [str(other.rank), "deezer"]
+    assert changed["release_date"][-2:] == [other.deezer_release_date, "deezer"]
+    assert "re-enriching track" in out.err
+
+    after = stored(capsys)
+    assert after["ids"]["deezer"] == str(other.deezer_id)
+    assert after["fields"]["rank"]["value"] == other.rank
+    assert after["fields"]["release_date"]["value"] == other.deezer_release_date
+    jobs = run_json(capsys, "jobs", "--json")
+    assert sorted(j["input"].split(":")[0] for j in jobs) == ["https", "track"]
+    assert {j["state"] for j in jobs} == {"done"}
+
+
+def test_pin_json_gives_the_states_changes_and_the_track(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, other = enriched_first(sandbox, capsys)
+    result = run_json(
+        capsys, "pin", str(first["track_id"]), "deezer", str(other.deezer_id), "--demo", "--json"
+    )
+    assert result["pinned"] == {"provider": "deezer", "id": str(other.deezer_id)}
+    assert result["state_before"] == first["state"]
+    assert result["state"] == result["track"]["state"] == stored(capsys)["state"]
+    changed = {c["field"]: c for c in result["changed"]}
+    assert changed["id:deezer"]["after"] == str(other.deezer_id)
+    assert changed["rank"]["after"] == str(other.rank)
+    assert result["track"]["fields"]["rank"]["value"] == other.rank
+    unchanged = set(first["fields"]) - set(changed)
+    for name in unchanged:
+        assert result["track"]["fields"][name]["value"] == first["fields"][name]["value"]
+
+
+def test_no_enrich_only_stores_the_pin_and_remove_takes_it_off(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, other = enriched_first(sandbox, capsys)
+    track = str(first["track_id"])
+    calls = provider_calls(sandbox)
+
+    assert main(["pin", track, "deezer", str(other.deezer_id), "--no-enrich"]) == 0
+    assert capsys.readouterr().out.strip() == f"pinned deezer {other.deezer_id} to track {track}"
+    assert provider_calls(sandbox) == calls, "no provider call"
+    after = stored(capsys)
+    assert after["ids"]["deezer"] == str(other.deezer_id), "the pin wins at once"
+    assert after["fields"]["rank"] == first["fields"]["rank"], "values wait for the next run"
+    assert len(run_json(capsys, "jobs", "--json")) == 1
+
+    assert main(["pin", track, "deezer", "--remove"]) == 0
+    assert capsys.readouterr().out.strip() == "pin removed"
+    assert main(["pin", track, "deezer", "--remove"]) == 0
+    assert capsys.readouterr().out.strip() == "there was no pin"
+
+
+def test_unknown_track_and_missing_id_are_explained(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    enriched_first(sandbox, capsys)
+    calls = provider_calls(sandbox)
+    for extra in ([], ["--no-enrich"]):
+        assert main(["pin", "999999", "deezer", "123", "--demo", *extra]) == 1
+        err = capsys.readouterr().err
+        assert "No track 999999 in the library." in err and "track_id" in err
+    assert provider_calls(sandbox) == calls
+    assert main(["pin", "1", "deezer"]) == 1
+    assert "Give the id to pin." in capsys.readouterr().err
