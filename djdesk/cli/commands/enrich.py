@@ -21,6 +21,7 @@ from djdesk.core import settings as settings_mod
 from djdesk.core.engine.enricher import EnrichOptions, JobResult
 from djdesk.core.engine.report import SUMMARY_COLUMNS, missing_report, summary_row
 from djdesk.core.errors import InputError
+from djdesk.core.gc_deferral import deferred_full_passes
 from djdesk.core.i18n import _
 from djdesk.core.library import ID_PROVIDERS
 from djdesk.core.models import PROVIDERS
@@ -115,7 +116,10 @@ def handle(args: argparse.Namespace) -> int:
         selected=tuple(n - 1 for n in args.select),
         details=args.details,
     )
-    return asyncio.run(_enrich(args, options))
+    # Everything imported so far lives as long as the process: frozen out of every full
+    # garbage-collection pass, and the run's own passes held back (core.gc_deferral).
+    with deferred_full_passes():
+        return asyncio.run(_enrich(args, options))
 
 
 def demo_context(args: argparse.Namespace) -> Any:
