@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 
 from rich.console import Console
@@ -12,6 +13,7 @@ from djdesk.core.events import (
     ImportProgress,
     JobStateChanged,
     PlanReady,
+    ProviderStats,
     TrackEnriched,
 )
 from djdesk.core.i18n import _
@@ -83,3 +85,23 @@ class ProgressView:
             self._progress.update(self._task, total=event.total, completed=event.done)
         if event.detail:
             self._progress.update(self._task, description=f"{_('enriching')} ({event.detail})")
+
+
+def provider_summary(stats: Mapping[str, ProviderStats]) -> str:
+    """The run's requests per provider, and the hedged ones (sent again because the first
+    answer was slow; counted in the calls too) with how many the second copy won: the GUI's
+    Calls and Hedged columns, for the shell."""
+    sent = [s for s in stats.values() if s.calls]
+    if not sent:
+        return _("requests: none (every answer came from the cache)")
+    calls = ", ".join(f"{s.provider} {s.calls:,}" for s in sent)
+    hedged = [s for s in sent if s.hedges]
+    if not hedged:
+        return _("requests: {calls}; none hedged").format(calls=calls)
+    hedges = ", ".join(
+        _("{provider} {n} ({won} won)").format(provider=s.provider, n=s.hedges, won=s.hedges_won)
+        for s in hedged
+    )
+    return _("requests: {calls}; hedged (sent again when an answer was slow): {hedges}").format(
+        calls=calls, hedges=hedges
+    )

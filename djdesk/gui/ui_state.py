@@ -64,6 +64,8 @@ def _splitters(window: MainWindow) -> dict[str, Any]:
         # v2: State moved after Energy (review 8); a v1 layout would size the wrong columns.
         "tracks/header_v2": window.playlists.table.horizontalHeader(),
         "cache/entries_header": window.cache.entries.horizontalHeader(),
+        # Which provider columns are shown (Hedged starts hidden) and their widths.
+        "progress/stats_header": window.progress.table.horizontalHeader(),
     }
 
 

@@ -17,7 +17,13 @@ from djdesk.cli.main import main
 from djdesk.core.paths import default_paths
 from djdesk.core.settings import Settings, save
 from djdesk.sandbox import SandboxThread
-from tests.core.engine.sandbox_env import FAST_RATES, catalog_of, demo_url, truth_entries
+from tests.core.engine.sandbox_env import (
+    FAST_RATES,
+    catalog_of,
+    demo_url,
+    provider_calls,
+    truth_entries,
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +72,21 @@ def test_global_demo_flag_and_table_output(
     out = capsys.readouterr().out.splitlines()
     assert out[0].split()[:4] == ["position", "artists", "title", "bpm"]
     assert len(out) == 26
+
+
+def test_the_summary_on_stderr_counts_each_provider_s_requests(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = demo_url(catalog_of(sandbox), "deezer", 25)
+    before = provider_calls(sandbox)
+    assert main(["enrich", "--demo", url]) == 0
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if x.startswith("requests: ")]
+    sent = provider_calls(sandbox) - before
+    counts, _sep, hedged = line.removeprefix("requests: ").partition("; ")
+    per_provider = dict(item.rsplit(" ", 1) for item in counts.split(", "))
+    assert sum(int(n.replace(",", "")) for n in per_provider.values()) == sent
+    assert "deezer" in per_provider and "spotify" not in per_provider
+    assert hedged == "none hedged"  # the fast sandbox answers at once: nothing to hedge
 
 
 def test_exportify_csv_rows_come_back_with_their_track_uri(

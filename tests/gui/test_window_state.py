@@ -9,6 +9,7 @@ from PySide6.QtCore import QRect
 
 from djdesk.gui.main_window import MainWindow
 from djdesk.gui.playlists.columns import COLUMN_INDEX
+from djdesk.gui.progress.stats_model import HEDGED_COLUMN
 from djdesk.gui.services import Services
 from djdesk.gui.ui_state import fit_to
 
@@ -44,7 +45,7 @@ def test_window_opens_within_the_screen(qtbot: Any, qloop: Any, services: Servic
     assert window.height() == expected.height()
 
 
-def test_window_remembers_filters_log_level_playlist_and_cache_layout(
+def test_window_remembers_filters_log_level_playlist_and_table_layouts(
     qtbot: Any, qloop: Any, services: Services
 ) -> None:
     first = MainWindow(services)
@@ -68,6 +69,9 @@ def test_window_remembers_filters_log_level_playlist_and_cache_layout(
     first.cache.detail_splitter.setSizes([100, 300])
     saved_split = first.cache.detail_splitter.sizes()
     first.cache.entries.horizontalHeader().resizeSection(0, 271)
+    stats_header = first.progress.table.horizontalHeader()
+    assert stats_header.isSectionHidden(HEDGED_COLUMN)  # a first start: the table is wide
+    stats_header.showSection(HEDGED_COLUMN)
     with qtbot.waitSignal(first.closed, timeout=3000):
         first.close()
 
@@ -82,6 +86,7 @@ def test_window_remembers_filters_log_level_playlist_and_cache_layout(
     assert flt.text == "love" and flt.bpm == (120.0, None) and "8A" in flt.keys
     assert second.progress.level.currentData() == logging.WARNING
     assert second.cache.entries.horizontalHeader().sectionSize(0) == 271
+    assert not second.progress.table.horizontalHeader().isSectionHidden(HEDGED_COLUMN)
     assert second.cache.detail_splitter.sizes() == saved_split
     second.engine_ready()
     qtbot.waitUntil(lambda: second.playlists.current_playlist() == target.id, timeout=3000)

@@ -15,7 +15,7 @@ import sys
 from contextlib import nullcontext
 from typing import Any
 
-from djdesk.cli.progress import ProgressView
+from djdesk.cli.progress import ProgressView, provider_summary
 from djdesk.cli.render import print_json, print_table
 from djdesk.core import settings as settings_mod
 from djdesk.core.engine.enricher import EnrichOptions, JobResult
@@ -147,6 +147,7 @@ async def _enrich(args: argparse.Namespace, options: EnrichOptions) -> int:
                     result = await rt.engine.enrich(args.input, options)
                 rows = await rt.engine.report(result.playlist_id)
             _summary(view, result, rows)
+            view.say(provider_summary(rt.orchestrator.snapshot()))
     _output(rows, args.format, settings.key_notation)
     return 0
 

@@ -28,8 +28,14 @@ from djdesk.core.events import JobStateChanged
 from djdesk.core.i18n import _
 from djdesk.gui.progress.eta import EtaEstimator, format_eta
 from djdesk.gui.progress.log_model import LogFilterProxy, LogListModel
-from djdesk.gui.progress.stats_model import ProviderStatsModel
+from djdesk.gui.progress.stats_model import (
+    COLUMN,
+    COLUMNS,
+    HIDDEN_BY_DEFAULT,
+    ProviderStatsModel,
+)
 from djdesk.gui.services import EnrichmentControl
+from djdesk.gui.widgets.column_menu import install_column_menu
 from djdesk.gui.widgets.progress_bar import LazyProgressBar
 
 PROVIDERS = ("deezer", "musicbrainz", "lastfm", "reccobeats")
@@ -90,22 +96,28 @@ class EnrichmentProgressPanel(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
         metrics = self.table.fontMetrics()
-        for col in range(self.stats_model.columnCount()):
+        # Retries, 429s and Shared rarely pass 9,999; the rest can on a 10,000-track run.
+        samples = {
+            "provider": "musicbrainz",
+            "done": "9999 / 9999",
+            "shared": "9,999",
+            "rate": "10.25 / 10.25",
+            "retries": "9,999",
+            "rate_limited": "9,999",
+            "hedged": "99 (99 won)",
+            "breaker": "half-open",
+            "p50": "999 ms",
+            "p95": "999 ms",
+        }
+        for col, key in enumerate(COLUMNS):
             title = str(self.stats_model.headerData(col, Qt.Orientation.Horizontal))
-            # Retries, 429s and Shared rarely pass 9,999; the rest can on a 10,000-track run.
-            sample = {
-                0: "musicbrainz",
-                1: "9999 / 9999",
-                5: "9,999",
-                6: "10.25 / 10.25",
-                7: "9,999",
-                8: "9,999",
-                9: "half-open",
-                11: "999 ms",
-                12: "999 ms",
-            }.get(col, "99,999")
+            sample = samples.get(key, "99,999")
             width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
             hh.resizeSection(col, width + 14)
+        for col in HIDDEN_BY_DEFAULT:
+            hh.hideSection(col)
+        # Right-click a header to show a hidden column (Hedged) or hide one; ui_state keeps it.
+        install_column_menu(hh, always_shown=(COLUMN["provider"],))
 
         self.level = QComboBox()
         for label, level in (

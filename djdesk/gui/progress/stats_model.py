@@ -19,6 +19,24 @@ from djdesk.gui import theme
 from djdesk.gui.engine_events import BREAKER_LABELS
 from djdesk.gui.flat_table_model import FlatTableModel
 
+#: Column keys, in order; every index below is looked up here, never written as a number.
+COLUMNS: tuple[str, ...] = (
+    "provider",
+    "done",
+    "calls",
+    "hits",
+    "hit_pct",
+    "shared",
+    "rate",
+    "retries",
+    "rate_limited",
+    "hedged",
+    "breaker",
+    "budget",
+    "p50",
+    "p95",
+)
+COLUMN: dict[str, int] = {key: i for i, key in enumerate(COLUMNS)}
 _HEADERS = (
     N_("Provider"),
     N_("Done"),
@@ -29,21 +47,45 @@ _HEADERS = (
     N_("Rate/s"),
     N_("Retries"),
     N_("429s"),
+    N_("Hedged"),
     N_("Breaker"),
     N_("Budget"),
     N_("P50"),
     N_("P95"),
 )
-CALLS_COLUMN = 2
-BREAKER_COLUMN = 9
+CALLS_COLUMN = COLUMN["calls"]
+HEDGED_COLUMN = COLUMN["hedged"]
+BREAKER_COLUMN = COLUMN["breaker"]
+RATE_LIMITED_COLUMN = COLUMN["rate_limited"]
+#: Hidden until the user shows them from the header's menu: the table is already wide, and
+#: hedges are rare (a slow provider's tail), which the Calls cell's tooltip still mentions.
+HIDDEN_BY_DEFAULT: frozenset[int] = frozenset({HEDGED_COLUMN})
+#: What a column means, on its header (and on its cells, where a cell has no tip of its own).
 _TIPS = {
-    1: N_("Lookups finished (answers, failures and cache hits) of those the plan counted"),
-    3: N_("Answers served from the local cache (the plan's cached answers included)"),
-    5: N_("Identical requests in flight merged into one call"),
-    6: N_("The pace calls go out at now (lower after a 429) against the planned limit"),
-    10: N_("Calls left in this run's budget"),
-    11: N_("Median latency"),
-    12: N_("95th percentile latency"),
+    COLUMN["done"]: N_(
+        "Lookups finished (answers, failures and cache hits) of those the plan counted"
+    ),
+    COLUMN["calls"]: N_(
+        "Requests sent to the provider, hedged ones included (right-click a header to show "
+        "the Hedged column)"
+    ),
+    COLUMN["hits"]: N_("Answers served from the local cache (the plan's cached answers included)"),
+    COLUMN["shared"]: N_("Identical requests in flight merged into one call"),
+    COLUMN["rate"]: N_(
+        "The pace calls go out at now (lower after a 429) against the planned limit"
+    ),
+    COLUMN["retries"]: N_("Calls sent again after a failure or a 429"),
+    COLUMN["rate_limited"]: N_("Answers saying “too many requests” (HTTP 429)"),
+    COLUMN["hedged"]: N_(
+        "Hedged requests: when an answer is slower than nearly all of this provider's recent "
+        "ones, the same request is sent once more and whichever copy answers first is used, "
+        "so one stuck answer does not hold up a track. In brackets: how often the second "
+        "copy won. Hedged requests are counted in Calls too."
+    ),
+    COLUMN["breaker"]: N_("Closed: calls flow; open: paused after failures; half-open: trying"),
+    COLUMN["budget"]: N_("Calls left in this run's budget"),
+    COLUMN["p50"]: N_("Median latency"),
+    COLUMN["p95"]: N_("95th percentile latency"),
 }
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -61,11 +103,22 @@ def calls_tip(s: ProviderStats) -> str:
     """Requests sent; slow answers asked again (hedged) are among them, and say so."""
     text = _("Requests sent to the provider")
     if s.hedges:
-        text += "\n" + _(
-            "{n} sent again because the first answer was slow; the second copy answered "
-            "first {won} times"
-        ).format(n=s.hedges, won=s.hedges_won)
+        text += "\n" + hedged_tip(s)
     return text
+
+
+def hedged_text(s: ProviderStats) -> str:
+    """ "12 (5 won)": hedged requests, and how many of them the second copy answered first."""
+    if not s.hedges:
+        return "0"
+    return _("{n} ({won} won)").format(n=f"{s.hedges:,}", won=f"{s.hedges_won:,}")
+
+
+def hedged_tip(s: ProviderStats) -> str:
+    return _(
+        "{n} sent again because the first answer was slow; the second copy answered "
+        "first {won} times"
+    ).format(n=s.hedges, won=s.hedges_won)
 
 
 def _fmt_ms(ms: float) -> str:
@@ -161,24 +214,45 @@ class ProviderStatsModel(FlatTableModel):
         hits = self.hits(s)
         finished = s.successes + s.failures + hits
         planned = self._planned.get(s.provider, 0)
-        texts = {
-            0: s.provider,
-            1: f"{min(finished, planned) if planned else finished} / {planned or '—'}",
-            2: f"{s.calls:,}",
-            3: f"{hits:,}",
-            4: f"{hits / finished:.0%}" if finished else "—",
-            5: f"{s.coalesced:,}",
-            6: f"{_fmt_rate(s.rate)} / {_fmt_rate(s.rate_limit)}"
-            if s.rate_limit
-            else _fmt_rate(s.rate),
-            7: f"{s.retries:,}",
-            8: f"{s.rate_limited:,}",
-            9: _(BREAKER_LABELS.get(s.breaker, s.breaker)),
-            10: "∞" if s.budget_left is None else f"{s.budget_left:,}",
-            11: _fmt_ms(s.latency_p50_ms),
-            12: _fmt_ms(s.latency_p95_ms),
+        key = COLUMNS[col]
+        if key == "provider":
+            return s.provider
+        if key == "done":
+            return f"{min(finished, planned) if planned else finished} / {planned or '—'}"
+        if key == "hit_pct":
+            return f"{hits / finished:.0%}" if finished else "—"
+        if key == "rate":
+            if s.rate_limit:
+                return f"{_fmt_rate(s.rate)} / {_fmt_rate(s.rate_limit)}"
+            return _fmt_rate(s.rate)
+        if key == "hedged":
+            return hedged_text(s)
+        if key == "breaker":
+            return _(BREAKER_LABELS.get(s.breaker, s.breaker))
+        if key == "budget":
+            return "∞" if s.budget_left is None else f"{s.budget_left:,}"
+        if key in ("p50", "p95"):
+            return _fmt_ms(s.latency_p50_ms if key == "p50" else s.latency_p95_ms)
+        counts = {
+            "calls": s.calls,
+            "hits": hits,
+            "shared": s.coalesced,
+            "retries": s.retries,
+            "rate_limited": s.rate_limited,
         }
-        return texts[col]
+        return f"{counts[key]:,}"
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Each header says what its column counts (hovered, or while choosing columns)."""
+        if (
+            int(role) == int(Qt.ItemDataRole.ToolTipRole.value)
+            and orientation == Qt.Orientation.Horizontal
+            and section in _TIPS
+        ):
+            return _(_TIPS[section])
+        return super().headerData(section, orientation, role)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         role = int(role)
@@ -198,13 +272,15 @@ class ProviderStatsModel(FlatTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col == BREAKER_COLUMN:
             return theme.state_color(s.breaker)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 8 and s.rate_limited:
+        if role == Qt.ItemDataRole.ForegroundRole and col == RATE_LIMITED_COLUMN and s.rate_limited:
             return theme.state_color("partial")
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (0, BREAKER_COLUMN):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == CALLS_COLUMN:
             return calls_tip(s)
-        if role == Qt.ItemDataRole.ToolTipRole and col in _TIPS:
+        if role == Qt.ItemDataRole.ToolTipRole and col == HEDGED_COLUMN and s.hedges:
+            return hedged_tip(s)
+        if role == Qt.ItemDataRole.ToolTipRole and col in _TIPS and col != BREAKER_COLUMN:
             return _(_TIPS[col])
         if role == Qt.ItemDataRole.ToolTipRole and col == BREAKER_COLUMN:
             return {

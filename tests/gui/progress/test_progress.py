@@ -13,7 +13,14 @@ from djdesk.gui.fake_services import fake_services
 from djdesk.gui.progress.eta import EtaEstimator, format_eta
 from djdesk.gui.progress.log_model import LevelRole, LogFilterProxy, LogListModel
 from djdesk.gui.progress.panel import EnrichmentProgressPanel
-from djdesk.gui.progress.stats_model import BREAKER_COLUMN, CALLS_COLUMN, ProviderStatsModel
+from djdesk.gui.progress.stats_model import (
+    BREAKER_COLUMN,
+    CALLS_COLUMN,
+    COLUMN,
+    HEDGED_COLUMN,
+    ProviderStatsModel,
+)
+from djdesk.gui.widgets.column_menu import column_menu
 
 
 def test_stats_model(qtmodeltester: Any) -> None:
@@ -34,8 +41,8 @@ def test_stats_model(qtmodeltester: Any) -> None:
     # Done: 30 answers + 2 failures + the plan's 20 cached (the run has re-read 5 of them so
     # far; not the 40 calls sent, 6 still waiting); a pace at its limit reads at its limit.
     assert texts == [
-        "deezer", "52 / 100", "40", "20", "38%", "3", "4.75 / 4.75", "2", "1", "closed", "960",
-        "80 ms", "1.13 s",
+        "deezer", "52 / 100", "40", "20", "38%", "3", "4.75 / 4.75", "2", "1", "0", "closed",
+        "960", "80 ms", "1.13 s",
     ]  # fmt: skip
     model.on_stats({"deezer": replace(snap, cache_hits=26)})  # the run read more than planned
     assert model.index(0, 3).data() == "26"
@@ -67,18 +74,19 @@ def test_a_new_plan_starts_the_rows_over_with_its_cached_answers(qtmodeltester: 
 def test_rates_and_latencies_read_right() -> None:
     model = ProviderStatsModel(("deezer",))
     cases = [
-        (ProviderStats("deezer", rate=9.5, rate_limit=9.5), 6, "9.5 / 9.5"),
-        (ProviderStats("deezer", rate=2.9268, rate_limit=2.9268), 6, "2.93 / 2.93"),
-        (ProviderStats("deezer", rate=4.0, rate_limit=5.0), 6, "4 / 5"),
-        (ProviderStats("deezer", rate=3.0), 6, "3"),
-        (ProviderStats("deezer", latency_p50_ms=999.0), 11, "999 ms"),
-        (ProviderStats("deezer", latency_p50_ms=999.7), 11, "1.00 s"),
-        (ProviderStats("deezer", latency_p50_ms=12_345.0), 11, "12.35 s"),
-        (ProviderStats("deezer"), 11, "—"),
+        (ProviderStats("deezer", rate=9.5, rate_limit=9.5), "rate", "9.5 / 9.5"),
+        (ProviderStats("deezer", rate=2.9268, rate_limit=2.9268), "rate", "2.93 / 2.93"),
+        (ProviderStats("deezer", rate=4.0, rate_limit=5.0), "rate", "4 / 5"),
+        (ProviderStats("deezer", rate=3.0), "rate", "3"),
+        (ProviderStats("deezer", latency_p50_ms=999.0), "p50", "999 ms"),
+        (ProviderStats("deezer", latency_p50_ms=999.7), "p50", "1.00 s"),
+        (ProviderStats("deezer", latency_p50_ms=12_345.0), "p50", "12.35 s"),
+        (ProviderStats("deezer", latency_p95_ms=80.0), "p95", "80 ms"),
+        (ProviderStats("deezer"), "p50", "—"),
     ]
-    for snap, col, text in cases:
+    for snap, key, text in cases:
         model.on_stats({"deezer": snap})
-        assert model.index(0, col).data() == text, snap
+        assert model.index(0, COLUMN[key]).data() == text, snap
 
 
 def test_log_model_caps_and_filters_by_level(qtmodeltester: Any) -> None:
@@ -197,3 +205,50 @@ def test_calls_say_how_many_were_hedged() -> None:
     model.on_stats({"reccobeats": hedged})
     text = model.index(0, CALLS_COLUMN).data(tip)
     assert "4 sent again because the first answer was slow" in text and "first 3 times" in text
+
+
+def test_hedged_column_counts_the_hedges_and_how_many_won(qtmodeltester: Any) -> None:
+    model = ProviderStatsModel(("deezer", "reccobeats"))
+    horizontal, tip = Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    assert model.headerData(HEDGED_COLUMN, horizontal) == "Hedged"
+    header_tip = model.headerData(HEDGED_COLUMN, horizontal, tip)
+    assert "sent once more" in header_tip and "counted in Calls" in header_tip
+    model.on_stats({"reccobeats": ProviderStats("reccobeats", calls=1209, hedges=12, hedges_won=5)})
+    model.on_stats({"deezer": ProviderStats("deezer", calls=40)})
+    assert model.index(1, HEDGED_COLUMN).data() == "12 (5 won)"
+    assert model.index(0, HEDGED_COLUMN).data() == "0"
+    assert "second copy answered first 5 times" in model.index(1, HEDGED_COLUMN).data(tip)
+    many = ProviderStats("reccobeats", calls=99_000, hedges=1500, hedges_won=1020)
+    model.on_stats({"reccobeats": many})
+    assert model.index(1, HEDGED_COLUMN).data() == "1,500 (1,020 won)"
+    # every column's header says what it counts, in plain words
+    for col in range(1, model.columnCount()):
+        if col not in (COLUMN["hit_pct"],):
+            assert model.headerData(col, horizontal, tip), model.headerData(col, horizontal)
+    qtmodeltester.check(model)
+
+
+def test_hedged_column_starts_hidden_and_the_header_menu_shows_it(qtbot: Any) -> None:
+    services = fake_services(step_s=0.0)
+    panel = EnrichmentProgressPanel(services.control, clock=lambda: 0.0)
+    qtbot.addWidget(panel)
+    header = panel.table.horizontalHeader()
+    assert header.isSectionHidden(HEDGED_COLUMN)
+    assert not any(header.isSectionHidden(c) for c in range(header.count()) if c != HEDGED_COLUMN)
+    assert header.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+    menu = column_menu(header)
+    actions = menu.actions()
+    assert [a.text() for a in actions] == [
+        str(panel.stats_model.headerData(c, Qt.Orientation.Horizontal))
+        for c in range(header.count())
+    ]
+    assert not actions[0].isEnabled(), "the provider names the row: never hidden"
+    hedged = actions[HEDGED_COLUMN]
+    assert not hedged.isChecked() and "sent once more" in hedged.toolTip()
+    hedged.trigger()
+    assert not header.isSectionHidden(HEDGED_COLUMN)
+    assert header.sectionSize(HEDGED_COLUMN) > 0
+    assert column_menu(header).actions()[HEDGED_COLUMN].isChecked()
+    column_menu(header).actions()[COLUMN["shared"]].trigger()
+    assert header.isSectionHidden(COLUMN["shared"])
