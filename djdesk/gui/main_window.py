@@ -1,8 +1,10 @@
-"""MainWindow: layout, menus and shortcuts, drop/paste target, saved state and clean close.
+"""MainWindow: layout, wiring, the commands its menus call, saved state and clean close.
 
 Layout: a tab per big view (Library, Cache) and the enrichment progress panel as a bottom dock,
 so a DJ can watch a run from either tab. The window holds no logic of its own beyond wiring:
-panels get the narrow services they need, the bridge feeds them coalesced core events.
+panels get the narrow services they need, the bridge feeds them coalesced core events. The
+menu bar and what it greys out are ``window_menus``'; drops, pastes and the CSV dialog are
+``window_input.LinkInput``'s; the layout's save and restore are ``ui_state``'s.
 """
 
 from __future__ import annotations
@@ -11,25 +13,17 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import replace
-from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
     QGuiApplication,
-    QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -42,17 +36,17 @@ from djdesk.core import settings as settings_mod
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.core.paths import Paths, default_paths
-from djdesk.gui import theme, ui_state
+from djdesk.gui import theme, ui_state, window_menus
 from djdesk.gui.bridge import EngineBridge
 from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
 from djdesk.gui.export_action import PlaylistExporter
 from djdesk.gui.export_action import summary as export_summary
-from djdesk.gui.playlists import links
 from djdesk.gui.playlists.panel import PlaylistBrowserPanel
 from djdesk.gui.progress.panel import EnrichmentProgressPanel
 from djdesk.gui.services import Services
 from djdesk.gui.tasks import TaskRegistry
 from djdesk.gui.ui_state import UiState, fit_to
+from djdesk.gui.window_input import LinkInput
 
 log = logging.getLogger(__name__)
 SHUTDOWN_BUDGET_S = 2.5
@@ -60,8 +54,25 @@ SHUTDOWN_BUDGET_S = 2.5
 DEFAULT_SIZE = QSize(1280, 800)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LinkInput, QMainWindow):
     closed = Signal()  # emitted once, after the engine stopped and the window really closed
+    # Set by window_menus.build_menus; panels' signals and tests reach them here.
+    add_action: QAction
+    paste_action: QAction
+    open_csv_action: QAction
+    settings_action: QAction
+    quit_action: QAction
+    reenrich_action: QAction
+    remove_action: QAction
+    export_action: QAction
+    pause_action: QAction
+    stop_action: QAction
+    pin_action: QAction
+    delete_entry_action: QAction
+    expire_entry_action: QAction
+    purge_action: QAction
+    bump_action: QAction
+    notation_actions: dict[str, QAction]
 
     def __init__(
         self,
@@ -138,7 +149,7 @@ class MainWindow(QMainWindow):
         self.exporter.finished.connect(self._on_exported)
         self.exporter.failed.connect(self.report_error)
         self._connect_bridge()
-        self._build_menus()
+        window_menus.build_menus(self)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         self.playlists.set_key_notation(self.settings.key_notation)
         self.statusBar().showMessage(_("Starting the enrichment engine…"), 8000)
@@ -187,19 +198,7 @@ class MainWindow(QMainWindow):
         c.entries_model.modelReset.connect(self._update_actions)
 
     def _update_actions(self, *_args: object) -> None:
-        """Grey out what does not apply now (no playlist shown, no cache entry chosen, no run)."""
-        has_playlist = self.playlists.current_playlist() is not None
-        for action in (self.reenrich_action, self.remove_action, self.export_action):
-            action.setEnabled(has_playlist)
-        running = self.progress.running
-        self.pause_action.setEnabled(running)
-        self.stop_action.setEnabled(running)
-        has_entry = self.cache.current_entry() is not None
-        self.delete_entry_action.setEnabled(has_entry)
-        self.expire_entry_action.setEnabled(has_entry)
-        has_ns = self.cache.current_namespace() is not None
-        self.purge_action.setEnabled(has_ns)
-        self.bump_action.setEnabled(has_ns)
+        window_menus.update_actions(self)
 
     def _on_playlist_removed(self, _pid: str) -> None:
         self._update_actions()
@@ -225,146 +224,7 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.cache:
             self.cache.refresh()
 
-    def _action(
-        self, menu: object, text: str, shortcut: str | QKeySequence.StandardKey, slot: object
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
-        self.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        f = bar.addMenu(_("&File"))
-        self.add_action = self._action(f, _("Add playlist link…"), "Ctrl+L", self.focus_add_field)
-        self.paste_action = self._action(
-            f, _("Paste playlist link"), QKeySequence.StandardKey.Paste, self.paste
-        )
-        self.open_csv_action = self._action(f, _("Import Exportify CSV…"), "Ctrl+O", self.open_csv)
-        f.addSeparator()
-        self.settings_action = self._action(f, _("Settings…"), "Ctrl+,", self.open_settings)
-        f.addSeparator()
-        self.quit_action = self._action(f, _("Quit"), "Ctrl+Q", self.close)
-
-        p = bar.addMenu(_("&Playlist"))
-        self.reenrich_action = self._action(
-            p, _("Re-enrich playlist"), "Ctrl+R", self.playlists.reenrich_current
-        )
-        self.remove_action = self._action(
-            p, _("Remove playlist…"), "Ctrl+Shift+Backspace", self.playlists.remove_current
-        )
-        self.export_action = self._action(p, _("Export playlist…"), "Ctrl+E", self.export_playlist)
-        p.addSeparator()
-        self.pause_action = self._action(
-            p, _("Pause / resume enrichment"), "Ctrl+P", self.progress.toggle_pause
-        )
-        self.stop_action = self._action(p, _("Stop enrichment"), "Ctrl+.", self.progress.cancel)
-        p.addSeparator()
-        self._action(p, _("Filter tracks"), "Ctrl+F", self.focus_filter)
-        details = self.playlists.details
-        self.pin_action = self._action(
-            p, _("Pin selected match"), "Ctrl+Shift+P", lambda: details.pin_selected()
-        )
-        self.pin_action.setEnabled(False)  # until a pinnable candidate is selected
-        details.candidate_selected.connect(self.pin_action.setEnabled)
-
-        v = bar.addMenu(_("&View"))
-        self._action(v, _("Library"), "Ctrl+1", lambda: self.tabs.setCurrentWidget(self.playlists))
-        self._action(
-            v, _("Cache inspector"), "Ctrl+2", lambda: self.tabs.setCurrentWidget(self.cache)
-        )
-        toggle = self.progress_dock.toggleViewAction()
-        toggle.setText(_("Enrichment panel"))
-        toggle.setShortcut(QKeySequence("Ctrl+3"))
-        v.addAction(toggle)
-        v.addSeparator()
-        keys = v.addMenu(_("Key notation"))
-        group = QActionGroup(self)
-        self.notation_actions: dict[str, QAction] = {}
-        for i, (name, label) in enumerate(
-            (
-                ("camelot", _("Camelot (8A)")),
-                ("open_key", _("Open Key (1m)")),
-                ("classic", _("Classic (Am)")),
-            )
-        ):
-            act = self._action(
-                keys,
-                label,
-                f"Ctrl+Shift+{i + 1}",
-                lambda _c=False, n=name: self.set_key_notation(n),
-            )
-            act.setCheckable(True)
-            act.setChecked(name == self.settings.key_notation)
-            group.addAction(act)
-            self.notation_actions[name] = act
-
-        c = bar.addMenu(_("&Cache"))
-        self._action(c, _("Refresh"), "F5", self.cache.refresh)
-        self.delete_entry_action = self._action(
-            c, _("Delete entry"), "Ctrl+Delete", self.cache.delete_selected
-        )
-        self.expire_entry_action = self._action(
-            c, _("Expire entry now"), "Ctrl+Shift+X", self.cache.expire_selected
-        )
-        self.purge_action = self._action(
-            c, _("Purge namespace…"), "Ctrl+Shift+Delete", self.cache.purge_namespace
-        )
-        self.bump_action = self._action(
-            c, _("Bump namespace version…"), "Ctrl+Shift+B", self.cache.bump_namespace
-        )
-        c.addSeparator()
-        self._action(c, _("Vacuum"), "Ctrl+Shift+V", self.cache.vacuum)
-        self._action(c, _("Export…"), "Ctrl+Shift+E", self.cache.export)
-        self._action(c, _("Import…"), "Ctrl+Shift+I", self.cache.import_)
-
-        h = bar.addMenu(_("&Help"))
-        self._action(h, _("About DJDesk"), "F1", self.about)
-
-    # --- input -----------------------------------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if links.accepts(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QEvent) -> None:  # type: ignore[override]
-        event.acceptProposedAction()  # type: ignore[attr-defined]
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        if self.handle_mime(event.mimeData()):
-            event.acceptProposedAction()
-
-    def handle_mime(self, mime: QMimeData) -> bool:
-        self.tabs.setCurrentWidget(self.playlists)
-        return self.playlists.handle_mime(mime)
-
-    def paste(self) -> None:
-        """Ctrl+V anywhere: text fields paste as usual, elsewhere the clipboard is imported."""
-        focus = QApplication.focusWidget()
-        if isinstance(focus, QLineEdit):
-            focus.paste()
-            return
-        mime = QApplication.clipboard().mimeData()
-        if mime is not None:
-            self.handle_mime(mime)
-
-    def focus_add_field(self) -> None:
-        self.tabs.setCurrentWidget(self.playlists)
-        self.playlists.add_field.setFocus()
-        self.playlists.add_field.selectAll()
-
-    def focus_filter(self) -> None:
-        self.tabs.setCurrentWidget(self.playlists)
-        self.playlists.filter_bar.text.setFocus()
-
-    def open_csv(self) -> None:
-        name, _f = QFileDialog.getOpenFileName(
-            self, _("Import Exportify CSV"), "", _("CSV files (*.csv)")
-        )
-        if name:
-            self.playlists.handle_dropped(links.Dropped(files=(Path(name),)))
+    # --- commands (drop, paste and the CSV dialog are LinkInput's) ------------------------------
 
     def export_playlist(self) -> None:
         """Ctrl+E: export the shown playlist; the result or the error goes to the status bar."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from djdesk.core.errors import UnsupportedLinkError
@@ -215,3 +215,22 @@ def test_details_pane_pins_a_candidate(qtbot: Any, window: MainWindow) -> None:
         (details.candidates[target].provider, details.candidates[target].id)
     ]
     assert panel.details.candidates.item(panel.details.row_of(target), 3).text() == "pinned"
+
+
+def test_qt_delivers_drag_events_to_the_window_s_link_input(window: MainWindow) -> None:
+    """The drop handlers live in a mixin (``window_input.LinkInput``): Qt must still call them
+    as the window's own virtual methods when it dispatches an event, not only when called."""
+    link, junk = QMimeData(), QMimeData()
+    link.setText(DEEZER)
+    junk.setData("image/png", b"\x89PNG")  # neither a link nor text
+    for mime, accepted in ((link, True), (junk, False)):
+        event = QDragEnterEvent(
+            QPoint(200, 200),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        event.ignore()
+        QApplication.sendEvent(window, event)
+        assert event.isAccepted() is accepted, mime.formats()

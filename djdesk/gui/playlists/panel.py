@@ -1,8 +1,10 @@
 """PlaylistBrowserPanel: add/drop/paste links, the playlist list, the track table and details.
 
-Imports and enrichment runs are started through the ``EnrichmentControl`` service as tasks in
-the window's ``TaskRegistry``; a bad link never raises out of a slot, it becomes an inline
-message saying what was wrong and what to do.
+The panel owns the playlist side (adding, listing, showing, removing, re-enriching); the track
+table, its filter bar and the details pane are ``TrackPane``'s, which it lays out and tells
+which playlist to show. Imports and enrichment runs are started through the
+``EnrichmentControl`` service as tasks in the window's ``TaskRegistry``; a bad link never
+raises out of a slot, it becomes an inline message saying what was wrong and what to do.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import inspect
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,15 +28,12 @@ from PySide6.QtWidgets import (
 
 from djdesk.core.i18n import _
 from djdesk.gui.playlists import links
-from djdesk.gui.playlists.details import TrackDetailsPane
-from djdesk.gui.playlists.filter_bar import TrackFilterBar
 from djdesk.gui.playlists.import_queue import ImportQueue
 from djdesk.gui.playlists.inline_message import InlineMessage
 from djdesk.gui.playlists.playlist_model import PlaylistIdRole, PlaylistListModel
 from djdesk.gui.playlists.playlist_view import PlaylistListView
-from djdesk.gui.playlists.track_filter import TrackFilter
-from djdesk.gui.playlists.track_model import TrackIdRole, TrackTableModel
-from djdesk.gui.playlists.track_view import TrackTableView
+from djdesk.gui.playlists.track_model import TrackTableModel
+from djdesk.gui.playlists.track_pane import TrackPane
 from djdesk.gui.services import Services
 from djdesk.gui.tasks import TaskRegistry
 
@@ -44,8 +43,6 @@ DEMO_LINKS = (
     "https://www.deezer.com/playlist/908622995",
     "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M",
 )
-#: The details pane may shrink to this (a 1024 px screen still shows the table's key columns).
-DETAILS_MIN_WIDTH = 180
 #: The playlist list never gets so narrow that its names vanish behind the count and state.
 LIST_MIN_WIDTH = 230
 
@@ -129,28 +126,18 @@ class PlaylistBrowserPanel(QWidget):
         buttons.addStretch(1)
         ll.addLayout(buttons)
 
-        # centre: filters + table + count
-        self.filter_bar = TrackFilterBar()
-        self.filter_bar.filter_changed.connect(self._on_filter_changed)
-        self.table = TrackTableView(self.track_model)
-        self.table.selectionModel().currentRowChanged.connect(self._on_track_current)
-        self.table.current_lost.connect(self._on_current_lost)
-        self.count_label = QLabel()
-        centre = QWidget()
-        cl = QVBoxLayout(centre)
-        cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(self.filter_bar)
-        cl.addWidget(self.table, 1)
-        cl.addWidget(self.count_label)
-
-        self.details = TrackDetailsPane()
-        self.details.setMinimumWidth(DETAILS_MIN_WIDTH)
-        self.details.pin_requested.connect(self._on_pin_requested)
+        # centre: filters + table + count; right: the details pane (both fed by TrackPane)
+        self.tracks = TrackPane(services, tasks, self.track_model, self)
+        self.tracks.details_shown.connect(self.details_shown)
+        self.filter_bar = self.tracks.filter_bar
+        self.table = self.tracks.table
+        self.count_label = self.tracks.count_label
+        self.details = self.tracks.details
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("playlistSplitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.tracks.centre)
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -161,15 +148,6 @@ class PlaylistBrowserPanel(QWidget):
         lay.addWidget(self.splitter)
 
         self._wanted_playlist: str | None = None
-        self._wanted_track: int | None = None
-        self._pending_ids: dict[int, None] = {}
-        self._refresh_task: asyncio.Task[None] | None = None
-        self._refilter = QTimer(self)
-        self._refilter.setSingleShot(True)
-        self._refilter.setInterval(1000)
-        self._refilter.timeout.connect(self._on_refilter)
-        self.track_model.modelReset.connect(self._update_count)
-        self.track_model.layoutChanged.connect(self._update_count)
         self.reload_playlists()
 
     # --- adding playlists ------------------------------------------------------------------------
@@ -346,83 +324,13 @@ class PlaylistBrowserPanel(QWidget):
             self.clear_error()
             self._tasks.start(self._services.control.enrich(pid), name=f"enrich {pid}")
 
-    # --- tracks ----------------------------------------------------------------------------------
+    # --- tracks (the table side lives in TrackPane) ---------------------------------------------
 
     def on_tracks_changed(self, ids: list[int]) -> None:
-        """Batched ids from the bridge: refresh the snapshot, then repaint only those rows.
-
-        One refresh task at a time; ids arriving meanwhile are merged into the next round, so
-        a slow library read never queues up a backlog of tasks.
-        """
-        self._pending_ids.update(dict.fromkeys(ids))
-        if self._refresh_task is None or self._refresh_task.done():
-            self._refresh_task = self._tasks.start(self._refresh_rows(), name="refresh rows")
-
-    async def _refresh_rows(self) -> None:
-        library = self._services.library
-        while self._pending_ids:
-            ids = list(self._pending_ids)
-            self._pending_ids.clear()
-            await library.refresh_tracks(ids)
-            self.track_model.refresh_tracks(ids)
-            current = self.details.details
-            if current is not None and current.row.id in set(ids):
-                self.details.show_details(await library.details(current.row.id))
-                self.details_shown.emit(current.row.id)
-            model = self.track_model
-            if (model.track_filter.active or model.sort_keys) and not self._refilter.isActive():
-                self._refilter.start()  # one re-sort/re-filter per second, not per batch
-
-    def _on_refilter(self) -> None:
-        self.track_model.reapply_filter()
-
-    def _on_filter_changed(self, flt: TrackFilter) -> None:
-        self.track_model.set_filter(flt)
+        self.tracks.on_tracks_changed(ids)
 
     def selected_track_ids(self) -> list[int]:
-        return self.table.selected_track_ids()
-
-    def _on_current_lost(self, _track_id: int) -> None:
-        """The filter hid the track the details pane showed: the pane follows the table."""
-        self._wanted_track = None
-        self.details.show_details(None)
-
-    def _on_track_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        tid = current.data(TrackIdRole) if current.isValid() else None
-        self._wanted_track = tid
-        if tid is None:
-            self.details.show_details(None)
-            return
-        self._tasks.start(self._load_details(tid), name="track details")
-
-    async def _load_details(self, tid: int) -> None:
-        details = await self._services.library.details(tid)
-        if self._wanted_track == tid:
-            self.details.show_details(details)
-            self.details_shown.emit(tid)
-
-    def _on_pin_requested(self, track_id: int, provider: str, cand_id: str) -> None:
-        self._tasks.start(self._services.control.pin(track_id, provider, cand_id), name="pin")
+        return self.tracks.selected_track_ids()
 
     def set_key_notation(self, notation: str) -> None:
-        self.track_model.set_key_notation(notation)
-        self.filter_bar.set_key_notation(notation)
-        self.details.key_notation = notation
-        if self.details.details is not None:
-            self.details.show_details(self.details.details)
-
-    def _update_count(self) -> None:
-        shown = self.track_model.rowCount()
-        total = (
-            len(self._services.library.track_ids(self.track_model.playlist_id))
-            if self.track_model.playlist_id
-            else 0
-        )
-        if total == 0:
-            self.count_label.setText("")
-        elif shown == total:
-            self.count_label.setText(_("{n} tracks").format(n=total))
-        else:
-            self.count_label.setText(
-                _("{shown} of {n} tracks match the filter").format(shown=shown, n=total)
-            )
+        self.tracks.set_key_notation(notation)

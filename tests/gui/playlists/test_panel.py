@@ -267,7 +267,7 @@ def test_streamed_values_resort_a_sorted_table_and_keep_the_selection(
     model = panel.track_model
     bpm = COLUMN_INDEX["bpm"]
     qtbot.waitUntil(lambda: model.index(0, bpm).data() == "100.0", timeout=3000)
-    panel._refilter.setInterval(20)
+    panel.tracks.refilter_timer.setInterval(20)
     panel.table.sortByColumn(bpm, Qt.SortOrder.DescendingOrder)
     assert model.index(0, 0).data(TrackIdRole) == ids[-1]
     panel.table.selectRow(3)

@@ -1,0 +1,73 @@
+"""LinkInput: every way a playlist link or CSV reaches the window (drop, paste, file dialog).
+
+Why a mixin of its own: a drop anywhere on the window, Ctrl+V outside a text field and File →
+Import CSV all end the same way, in the library panel's import with the Library tab shown;
+keeping them together keeps that one route in one place. It is a mixin, not a helper object,
+because Qt delivers drag and drop as the window's own event methods.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QMimeData
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QTabWidget
+
+from djdesk.core.i18n import _
+from djdesk.gui.playlists import links
+
+if TYPE_CHECKING:
+    from djdesk.gui.playlists.panel import PlaylistBrowserPanel
+
+
+class LinkInput:
+    """For a ``QMainWindow`` with a ``tabs`` widget holding the ``playlists`` panel."""
+
+    tabs: QTabWidget
+    playlists: PlaylistBrowserPanel
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if links.accepts(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QEvent) -> None:
+        event.acceptProposedAction()  # type: ignore[attr-defined]
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self.handle_mime(event.mimeData()):
+            event.acceptProposedAction()
+
+    def handle_mime(self, mime: QMimeData) -> bool:
+        self.tabs.setCurrentWidget(self.playlists)
+        return self.playlists.handle_mime(mime)
+
+    def paste(self) -> None:
+        """Ctrl+V anywhere: text fields paste as usual, elsewhere the clipboard is imported."""
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.paste()
+            return
+        mime = QApplication.clipboard().mimeData()
+        if mime is not None:
+            self.handle_mime(mime)
+
+    def focus_add_field(self) -> None:
+        self.tabs.setCurrentWidget(self.playlists)
+        self.playlists.add_field.setFocus()
+        self.playlists.add_field.selectAll()
+
+    def focus_filter(self) -> None:
+        self.tabs.setCurrentWidget(self.playlists)
+        self.playlists.filter_bar.text.setFocus()
+
+    def open_csv(self) -> None:
+        name, _f = QFileDialog.getOpenFileName(
+            self,  # type: ignore[arg-type]
+            _("Import Exportify CSV"),
+            "",
+            _("CSV files (*.csv)"),
+        )
+        if name:
+            self.playlists.handle_dropped(links.Dropped(files=(Path(name),)))

@@ -1,0 +1,155 @@
+"""The menu bar: every action with its shortcut, and which of them apply right now.
+
+Why apart from ``main_window``: the window lays out its panels, wires the bridge and manages
+its own life (state, closing); the menus are a long declarative list of commands that grows
+for other reasons (a new command, a new shortcut), and ``update_actions`` is the one place
+deciding what is greyed out. The actions stay attributes of the window (``window.pin_action``)
+so panels' signals and tests reach them where they always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+from djdesk.core.i18n import _
+
+if TYPE_CHECKING:
+    from djdesk.gui.main_window import MainWindow
+
+
+def _action(
+    window: MainWindow,
+    menu: Any,
+    text: str,
+    shortcut: str | QKeySequence.StandardKey,
+    slot: Callable[..., object],
+) -> QAction:
+    """An action in ``menu`` whose shortcut works anywhere in the window (added to it too)."""
+    action = QAction(text, window)
+    action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    window.addAction(action)
+    return action
+
+
+def build_menus(window: MainWindow) -> None:
+    """File, Playlist, View, Cache and Help, with their shortcuts, onto ``window``."""
+    bar = window.menuBar()
+    f = bar.addMenu(_("&File"))
+    window.add_action = _action(
+        window, f, _("Add playlist link…"), "Ctrl+L", window.focus_add_field
+    )
+    window.paste_action = _action(
+        window, f, _("Paste playlist link"), QKeySequence.StandardKey.Paste, window.paste
+    )
+    window.open_csv_action = _action(
+        window, f, _("Import Exportify CSV…"), "Ctrl+O", window.open_csv
+    )
+    f.addSeparator()
+    window.settings_action = _action(window, f, _("Settings…"), "Ctrl+,", window.open_settings)
+    f.addSeparator()
+    window.quit_action = _action(window, f, _("Quit"), "Ctrl+Q", window.close)
+
+    p = bar.addMenu(_("&Playlist"))
+    window.reenrich_action = _action(
+        window, p, _("Re-enrich playlist"), "Ctrl+R", window.playlists.reenrich_current
+    )
+    window.remove_action = _action(
+        window, p, _("Remove playlist…"), "Ctrl+Shift+Backspace", window.playlists.remove_current
+    )
+    window.export_action = _action(
+        window, p, _("Export playlist…"), "Ctrl+E", window.export_playlist
+    )
+    p.addSeparator()
+    window.pause_action = _action(
+        window, p, _("Pause / resume enrichment"), "Ctrl+P", window.progress.toggle_pause
+    )
+    window.stop_action = _action(window, p, _("Stop enrichment"), "Ctrl+.", window.progress.cancel)
+    p.addSeparator()
+    _action(window, p, _("Filter tracks"), "Ctrl+F", window.focus_filter)
+    details = window.playlists.details
+    window.pin_action = _action(
+        window, p, _("Pin selected match"), "Ctrl+Shift+P", lambda: details.pin_selected()
+    )
+    window.pin_action.setEnabled(False)  # until a pinnable candidate is selected
+    details.candidate_selected.connect(window.pin_action.setEnabled)
+
+    v = bar.addMenu(_("&View"))
+    _action(
+        window, v, _("Library"), "Ctrl+1", lambda: window.tabs.setCurrentWidget(window.playlists)
+    )
+    _action(
+        window,
+        v,
+        _("Cache inspector"),
+        "Ctrl+2",
+        lambda: window.tabs.setCurrentWidget(window.cache),
+    )
+    toggle = window.progress_dock.toggleViewAction()
+    toggle.setText(_("Enrichment panel"))
+    toggle.setShortcut(QKeySequence("Ctrl+3"))
+    v.addAction(toggle)
+    v.addSeparator()
+    keys = v.addMenu(_("Key notation"))
+    group = QActionGroup(window)
+    window.notation_actions = {}
+    for i, (name, label) in enumerate(
+        (
+            ("camelot", _("Camelot (8A)")),
+            ("open_key", _("Open Key (1m)")),
+            ("classic", _("Classic (Am)")),
+        )
+    ):
+        act = _action(
+            window,
+            keys,
+            label,
+            f"Ctrl+Shift+{i + 1}",
+            lambda _c=False, n=name: window.set_key_notation(n),
+        )
+        act.setCheckable(True)
+        act.setChecked(name == window.settings.key_notation)
+        group.addAction(act)
+        window.notation_actions[name] = act
+
+    c = bar.addMenu(_("&Cache"))
+    _action(window, c, _("Refresh"), "F5", window.cache.refresh)
+    window.delete_entry_action = _action(
+        window, c, _("Delete entry"), "Ctrl+Delete", window.cache.delete_selected
+    )
+    window.expire_entry_action = _action(
+        window, c, _("Expire entry now"), "Ctrl+Shift+X", window.cache.expire_selected
+    )
+    window.purge_action = _action(
+        window, c, _("Purge namespace…"), "Ctrl+Shift+Delete", window.cache.purge_namespace
+    )
+    window.bump_action = _action(
+        window, c, _("Bump namespace version…"), "Ctrl+Shift+B", window.cache.bump_namespace
+    )
+    c.addSeparator()
+    _action(window, c, _("Vacuum"), "Ctrl+Shift+V", window.cache.vacuum)
+    _action(window, c, _("Export…"), "Ctrl+Shift+E", window.cache.export)
+    _action(window, c, _("Import…"), "Ctrl+Shift+I", window.cache.import_)
+
+    h = bar.addMenu(_("&Help"))
+    _action(window, h, _("About DJDesk"), "F1", window.about)
+
+
+def update_actions(window: MainWindow) -> None:
+    """Grey out what does not apply now (no playlist shown, no cache entry chosen, no run)."""
+    has_playlist = window.playlists.current_playlist() is not None
+    for action in (window.reenrich_action, window.remove_action, window.export_action):
+        action.setEnabled(has_playlist)
+    running = window.progress.running
+    window.pause_action.setEnabled(running)
+    window.stop_action.setEnabled(running)
+    has_entry = window.cache.current_entry() is not None
+    window.delete_entry_action.setEnabled(has_entry)
+    window.expire_entry_action.setEnabled(has_entry)
+    has_ns = window.cache.current_namespace() is not None
+    window.purge_action.setEnabled(has_ns)
+    window.bump_action.setEnabled(has_ns)

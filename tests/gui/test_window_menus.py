@@ -1,0 +1,54 @@
+"""The menu bar built by ``window_menus``: one shortcut per action, and what is greyed out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from djdesk.gui.main_window import MainWindow
+
+
+def _menu_actions(menu: QMenu) -> list[QAction]:
+    found: list[QAction] = []
+    for action in menu.actions():
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            found += _menu_actions(sub)
+        elif not action.isSeparator():
+            found.append(action)
+    return found
+
+
+def test_every_menu_command_has_its_own_shortcut(window: MainWindow) -> None:
+    menus = [a.menu() for a in window.menuBar().actions()]
+    actions = [a for m in menus if isinstance(m, QMenu) for a in _menu_actions(m)]
+    keys = [a.shortcut().toString(QKeySequence.SequenceFormat.PortableText) for a in actions]
+    assert all(keys), [a.text() for a in actions if a.shortcut().isEmpty()]
+    # Two actions on one key make Qt fire neither ("ambiguous shortcut").
+    assert [k for k, n in Counter(keys).items() if n > 1] == []
+    assert len(actions) >= 25
+    # Shortcuts work from any tab or panel: each action (but the dock's toggle) is the window's.
+    own = set(window.actions())
+    assert {a.text() for a in actions if a not in own} == {"Enrichment panel"}
+
+
+def test_what_does_not_apply_yet_is_greyed_out(qtbot: Any, window: MainWindow) -> None:
+    assert window.playlists.current_playlist() is None
+    for action in (
+        window.reenrich_action,
+        window.remove_action,
+        window.export_action,
+        window.pause_action,
+        window.stop_action,
+        window.pin_action,
+        window.delete_entry_action,
+        window.expire_entry_action,
+        window.purge_action,
+        window.bump_action,
+    ):
+        assert not action.isEnabled(), action.text()
+    assert window.add_action.isEnabled() and window.paste_action.isEnabled()
+    assert [n for n, a in window.notation_actions.items() if a.isChecked()] == ["camelot"]
