@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
@@ -73,6 +74,7 @@ class MainWindow(LinkInput, QMainWindow):
     purge_action: QAction
     bump_action: QAction
     notation_actions: dict[str, QAction]
+    track_columns_menu: QMenu  # View > Track columns: one tick per track table column
 
     def __init__(
         self,

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from djdesk.core.i18n import _
+from djdesk.gui.playlists.track_view import ALWAYS_SHOWN
+from djdesk.gui.widgets.column_menu import column_submenu
 
 if TYPE_CHECKING:
     from djdesk.gui.main_window import MainWindow
@@ -115,6 +117,13 @@ def build_menus(window: MainWindow) -> None:
         act.setChecked(name == window.settings.key_notation)
         group.addAction(act)
         window.notation_actions[name] = act
+    # The track header's right-click menu, reachable from the menu bar too (and by keyboard).
+    window.track_columns_menu = column_submenu(
+        v,
+        _("Track columns"),
+        window.playlists.table.horizontalHeader(),
+        always_shown=ALWAYS_SHOWN,
+    )
 
     c = bar.addMenu(_("&Cache"))
     _action(window, c, _("Refresh"), "F5", window.cache.refresh)

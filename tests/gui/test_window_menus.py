@@ -1,22 +1,26 @@
-"""The menu bar built by ``window_menus``: one shortcut per action, and what is greyed out."""
+"""The menu bar built by ``window_menus``: one shortcut per action, what is greyed out, and
+View > Track columns."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from djdesk.gui.main_window import MainWindow
+from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
 
 
-def _menu_actions(menu: QMenu) -> list[QAction]:
+def _menu_actions(menu: QMenu, skip: QMenu | None = None) -> list[QAction]:
     found: list[QAction] = []
     for action in menu.actions():
         sub = action.menu()
         if isinstance(sub, QMenu):
-            found += _menu_actions(sub)
+            if sub is not skip:
+                found += _menu_actions(sub, skip)
         elif not action.isSeparator():
             found.append(action)
     return found
@@ -24,7 +28,9 @@ def _menu_actions(menu: QMenu) -> list[QAction]:
 
 def test_every_menu_command_has_its_own_shortcut(window: MainWindow) -> None:
     menus = [a.menu() for a in window.menuBar().actions()]
-    actions = [a for m in menus if isinstance(m, QMenu) for a in _menu_actions(m)]
+    # Commands only: View > Track columns holds a tick per column (view options, no keys).
+    columns = window.track_columns_menu
+    actions = [a for m in menus if isinstance(m, QMenu) for a in _menu_actions(m, columns)]
     keys = [a.shortcut().toString(QKeySequence.SequenceFormat.PortableText) for a in actions]
     assert all(keys), [a.text() for a in actions if a.shortcut().isEmpty()]
     # Two actions on one key make Qt fire neither ("ambiguous shortcut").
@@ -52,3 +58,29 @@ def test_what_does_not_apply_yet_is_greyed_out(qtbot: Any, window: MainWindow) -
         assert not action.isEnabled(), action.text()
     assert window.add_action.isEnabled() and window.paste_action.isEnabled()
     assert [n for n, a in window.notation_actions.items() if a.isChecked()] == ["camelot"]
+
+
+def test_view_menu_hides_and_shows_track_columns_like_the_header_menu(
+    qtbot: Any, window: MainWindow
+) -> None:
+    menus = {a.menu().title(): a.menu() for a in window.menuBar().actions()}
+    columns = window.track_columns_menu
+    assert columns in [a.menu() for a in menus["&View"].actions()]
+    header = window.playlists.table.horizontalHeader()
+    assert header.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    entries = columns.actions()
+    assert [a.text() for a in entries] == [c.header for c in COLUMNS]
+    title, valence = entries[COLUMN_INDEX["title"]], entries[COLUMN_INDEX["valence"]]
+    assert not title.isEnabled(), "the title names the row: never hidden"
+    assert entries[COLUMN_INDEX["position"]].isEnabled()
+    assert all(a.isChecked() for a in entries)
+
+    valence.setChecked(False)
+    assert header.isSectionHidden(COLUMN_INDEX["valence"])
+    header.hideSection(COLUMN_INDEX["listeners"])  # from the header's right-click menu
+    columns.aboutToShow.emit()
+    assert [not a.isChecked() for a in entries] == [
+        c.field in ("valence", "listeners") for c in COLUMNS
+    ]
+    valence.setChecked(True)
+    assert header.sectionSize(COLUMN_INDEX["valence"]) == COLUMNS[COLUMN_INDEX["valence"]].width

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QRect
 
 from djdesk.gui.main_window import MainWindow
-from djdesk.gui.playlists.columns import COLUMN_INDEX
+from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
 from djdesk.gui.progress.stats_model import HEDGED_COLUMN
 from djdesk.gui.services import Services
 from djdesk.gui.ui_state import fit_to
@@ -91,5 +91,42 @@ def test_window_remembers_filters_log_level_playlist_and_table_layouts(
     second.engine_ready()
     qtbot.waitUntil(lambda: second.playlists.current_playlist() == target.id, timeout=3000)
     assert second.playlists.table.horizontalHeader().sectionSize(COLUMN_INDEX["position"]) > 0
+    with qtbot.waitSignal(second.closed, timeout=3000):
+        second.close()
+
+
+def test_hidden_track_columns_stay_hidden_after_a_restart(
+    qtbot: Any, qloop: Any, services: Services
+) -> None:
+    hidden = (COLUMN_INDEX["valence"], COLUMN_INDEX["listeners"], COLUMN_INDEX["position"])
+    first = MainWindow(services)
+    qtbot.addWidget(first)
+    first.show()
+    header = first.playlists.table.horizontalHeader()
+    header.resizeSection(COLUMN_INDEX["valence"], 77)
+    for col in hidden:
+        header.hideSection(col)
+    with qtbot.waitSignal(first.closed, timeout=3000):
+        first.close()
+
+    second = MainWindow(services)
+    qtbot.addWidget(second)
+    second.show()
+    panel = second.playlists
+    header = panel.table.horizontalHeader()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert shown == [c for c in range(len(COLUMNS)) if c not in hidden]
+    menu = second.track_columns_menu
+    menu.aboutToShow.emit()
+    assert [a.isChecked() for a in menu.actions()] == [c not in hidden for c in range(len(COLUMNS))]
+    second.engine_ready()  # a playlist shown resets the model: the header keeps its sections
+    with qtbot.waitSignal(panel.playlist_imported, timeout=5000):
+        panel.import_text(DEEZER)
+    qtbot.waitUntil(lambda: panel.track_model.rowCount() > 0, timeout=5000)
+    assert all(header.isSectionHidden(c) for c in hidden)
+    header.showSection(COLUMN_INDEX["valence"])
+    assert header.sectionSize(COLUMN_INDEX["valence"]) == 77, "shown again at its own width"
+    header.showSection(COLUMN_INDEX["position"])
+    assert header.sectionSize(COLUMN_INDEX["position"]) > 0, "sized for the playlist meanwhile"
     with qtbot.waitSignal(second.closed, timeout=3000):
         second.close()

@@ -4,7 +4,8 @@ Why its own class: a filter change resets ``TrackTableModel`` (rows come and go)
 ``QTableView`` then forgets which tracks the DJ had selected. This view remembers the selected
 track ids before a reset and selects those still shown after it; ``current_lost`` tells the
 panel when the track its details pane shows was filtered out. It also sizes "#" for the
-playlist's longest number.
+playlist's longest number, and its header's right-click menu hides and shows columns (a DJ who
+never reads Valence or Listeners drops them; ``ui_state`` keeps the header, hidden ones too).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
 from djdesk.gui.playlists.track_model import TrackIdRole, TrackTableModel
+from djdesk.gui.widgets.column_menu import install_column_menu
 
 ROW_HEIGHT = 22
+#: Columns the DJ cannot hide: the title names a row ("#" may go, the rows keep their order).
+ALWAYS_SHOWN: tuple[int, ...] = (COLUMN_INDEX["title"],)
 
 
 class TrackTableView(QTableView):
@@ -42,6 +46,7 @@ class TrackTableView(QTableView):
         for i, col in enumerate(COLUMNS):
             th.resizeSection(i, col.width)
         th.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        install_column_menu(th, always_shown=ALWAYS_SHOWN)
         self.setSortingEnabled(True)
         self._kept: tuple[str | None, list[int], int | None] | None = None
         model.modelAboutToBeReset.connect(self._keep_selection)
