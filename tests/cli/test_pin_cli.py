@@ -1,4 +1,4 @@
-"""``djdesk pin`` on a shared fast sandbox: the pinned track is enriched again at once.
+"""``djdesk pin`` on a shared fast sandbox: a pinned or unpinned track is enriched again at once.
 
 The sandbox's catalog knows every record's values, so the test checks the printed changes and
 the stored track against the pinned record's own Deezer rank and release date.
@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from djdesk.cli.main import main
+from djdesk.core.engine.enricher import Engine
+from djdesk.core.errors import StorageError
 from djdesk.core.paths import default_paths
 from djdesk.core.settings import Settings, save
 from djdesk.sandbox import SandboxThread
@@ -128,10 +130,70 @@ def test_no_enrich_only_stores_the_pin_and_remove_takes_it_off(
     assert after["fields"]["rank"] == first["fields"]["rank"], "values wait for the next run"
     assert len(run_json(capsys, "jobs", "--json")) == 1
 
-    assert main(["pin", track, "deezer", "--remove"]) == 0
+    assert main(["pin", track, "deezer", "--remove", "--no-enrich"]) == 0
     assert capsys.readouterr().out.strip() == "pin removed"
-    assert main(["pin", track, "deezer", "--remove"]) == 0
+    assert provider_calls(sandbox) == calls, "no provider call"
+    assert len(run_json(capsys, "jobs", "--json")) == 1
+    assert main(["pin", track, "deezer", "--remove", "--no-enrich"]) == 0
     assert capsys.readouterr().out.strip() == "there was no pin"
+
+
+def test_remove_enriches_the_track_again_without_the_pin(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, other = enriched_first(sandbox, capsys)
+    track, old_id = str(first["track_id"]), first["ids"]["deezer"]
+    assert main(["pin", track, "deezer", str(other.deezer_id), "--demo"]) == 0
+    capsys.readouterr()
+    assert stored(capsys)["fields"]["rank"]["value"] == other.rank
+
+    assert main(["pin", track, "deezer", "--remove", "--demo"]) == 0
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert lines[0].startswith(
+        f"removed the deezer pin {other.deezer_id} from track {track}; enriched again: "
+    )
+    assert lines[2].split()[0] == track
+    changed = {line.split()[0]: line.split()[1:] for line in lines[lines.index("") + 2 :]}
+    assert changed["id:deezer"] == [str(other.deezer_id), old_id]
+    assert changed["rank"][-2:] == [str(first["fields"]["rank"]["value"]), "deezer"]
+    assert f"without its deezer pin {other.deezer_id}" in out.err
+
+    after = stored(capsys)
+    assert after["ids"] == first["ids"], "the track's own ids again"
+    for name in ("rank", "release_date"):
+        assert after["fields"][name]["value"] == first["fields"][name]["value"]
+    jobs = run_json(capsys, "jobs", "--json")
+    assert sorted(j["input"].split(":")[0] for j in jobs) == ["https", "track", "track"]
+    assert {j["state"] for j in jobs} == {"done"}
+
+
+def test_remove_json_and_a_missing_pin_enrich_nothing(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, other = enriched_first(sandbox, capsys)
+    track = str(first["track_id"])
+    calls = provider_calls(sandbox)
+    nothing = run_json(capsys, "pin", track, "deezer", "--remove", "--demo", "--json")
+    assert nothing["unpinned"] is None and nothing["changed"] == []
+    assert nothing["state"] == nothing["state_before"] == first["state"]
+    assert provider_calls(sandbox) == calls, "no pin, no re-enrich"
+    assert len(run_json(capsys, "jobs", "--json")) == 1
+
+    assert main(["pin", track, "deezer", str(other.deezer_id), "--no-enrich"]) == 0
+    capsys.readouterr()
+    result = run_json(capsys, "pin", track, "deezer", "--remove", "--demo", "--json")
+    assert result["unpinned"] == {"provider": "deezer", "id": str(other.deezer_id)}
+    changed = {c["field"]: c for c in result["changed"]}
+    assert changed["id:deezer"] == {
+        "field": "id:deezer",
+        "before": str(other.deezer_id),
+        "after": first["ids"]["deezer"],
+        "source": "",
+    }
+    assert "rank" not in changed, "--no-enrich left the values; the re-enrich keeps them"
+    assert result["track"]["fields"]["rank"]["value"] == first["fields"]["rank"]["value"]
+    assert result["state"] == result["track"]["state"] == stored(capsys)["state"]
 
 
 def test_unknown_track_and_missing_id_are_explained(
@@ -146,3 +208,22 @@ def test_unknown_track_and_missing_id_are_explained(
     assert provider_calls(sandbox) == calls
     assert main(["pin", "1", "deezer"]) == 1
     assert "Give the id to pin." in capsys.readouterr().err
+
+
+def test_a_failed_re_enrich_after_remove_says_the_pin_stays_removed(
+    sandbox: SandboxThread, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, other = enriched_first(sandbox, capsys)
+    track = str(first["track_id"])
+    assert main(["pin", track, "deezer", str(other.deezer_id), "--no-enrich"]) == 0
+    capsys.readouterr()
+
+    async def fails(self: Engine, track_id: int, *, job_id: str | None = None) -> str:
+        raise StorageError("The library database is locked.")
+
+    monkeypatch.setattr(Engine, "reenrich_track", fails)
+    assert main(["pin", track, "deezer", "--remove", "--demo"]) == 1
+    err = capsys.readouterr().err
+    assert "Unpinned, but enriching the track again failed: The library" in err
+    assert "The pin stays removed" in err
+    assert stored(capsys)["ids"]["deezer"] == first["ids"]["deezer"]

@@ -1,11 +1,14 @@
-"""``djdesk pin TRACK PROVIDER ID``: pin a track's match, then enrich that track again at once.
+"""``djdesk pin TRACK PROVIDER ID`` (or ``--remove``): pin or unpin a track's match, then enrich
+that track again at once.
 
 Why the re-enrich: a pin only says which record is right; until the track is enriched again it
 still shows the old match's BPM and key. The window re-enriches the pinned track right away
 (``Engine.pin_track``), so the CLI does the same by default and prints what the pin changed
 (the track's new state and every field whose value or source moved, with ``show``'s columns).
-``--no-enrich`` only stores the pin (no provider call, no runtime: the next run reads it), and
-``--remove`` only removes one (the track keeps its values until it is enriched again).
+Unpinning is the same in reverse: the track keeps the pinned record's values until it is
+enriched again, so ``--remove`` enriches it again too (by its own ids, or by matching).
+``--no-enrich`` only stores or removes the pin (no provider call, no runtime: the next run
+reads it).
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=_(
             "Pins persist and win everywhere: enrichment reads that provider by the pinned id "
             "instead of matching. The track is enriched again at once (as in the window) and "
-            "what changed is printed; --no-enrich only stores the pin. Unpin with --remove."
+            "what changed is printed; --no-enrich only stores the pin. Unpin with --remove "
+            "(the track is enriched again without the pin, unless --no-enrich)."
         ),
     )
     p.add_argument("track", type=int, help=_("the track_id shown by `djdesk show --json`"))
@@ -48,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-enrich",
         action="store_true",
-        help=_("only store the pin (no provider call); the next enrichment uses it"),
+        help=_("only store or remove the pin (no provider call); the next enrichment uses it"),
     )
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     add_demo_arguments(p)
@@ -58,9 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if not args.remove and not args.id:
         raise InputError("Give the id to pin.", hint="djdesk pin TRACK PROVIDER ID")
-    if args.remove or args.no_enrich:
+    if args.no_enrich:
         return asyncio.run(_store_only(args))
-    return asyncio.run(_pin_and_enrich(args))
+    return asyncio.run(_change_and_enrich(args))
 
 
 async def _store_only(args: argparse.Namespace) -> int:
@@ -84,7 +88,8 @@ async def _store_only(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _pin_and_enrich(args: argparse.Namespace) -> int:
+async def _change_and_enrich(args: argparse.Namespace) -> int:
+    """Pin (or unpin) in a runtime, enrich the track again, print what that changed."""
     paths = default_paths()
     notation = "camelot"
     with demo_context(args) as demo:
@@ -97,30 +102,22 @@ async def _pin_and_enrich(args: argparse.Namespace) -> int:
             if demo is not None:
                 await demo.login()
             before = await _track(rt.library, args.track)
+            pin_id = args.id
+            if args.remove:
+                pin_id = (await rt.library.pins_for(args.track)).get(args.provider)
+                if pin_id is None:
+                    return _no_pin(args, before)
             if not args.json:
-                print(
-                    _("re-enriching track {track} with {provider} {id}…").format(
-                        track=args.track, provider=args.provider, id=args.id
-                    ),
-                    file=sys.stderr,
-                )
-            try:
-                await rt.engine.pin_track(args.track, args.provider, args.id)
-            except DJDeskError as exc:
-                # The pin is stored before the re-enrich starts: say so, so nobody pins twice.
-                raise type(exc)(
-                    _("Pinned, but enriching the track again failed: {why}").format(
-                        why=exc.message
-                    ),
-                    hint=_("The pin is kept; the next `djdesk enrich` of its playlist uses it."),
-                ) from exc
+                print(_re_enriching(args, pin_id), file=sys.stderr)
+            await _apply(rt, args)
             after = await _track(rt.library, args.track)
     changes = changed_fields(before, after, notation)
+    pin = {"provider": args.provider, "id": pin_id}
     if args.json:
         print_json(
             {
                 "track_id": args.track,
-                "pinned": {"provider": args.provider, "id": args.id},
+                "unpinned" if args.remove else "pinned": pin,
                 "state_before": before["state"],
                 "state": after["state"],
                 "changed": changes,
@@ -128,11 +125,14 @@ async def _pin_and_enrich(args: argparse.Namespace) -> int:
             }
         )
         return 0
+    done = (
+        _("removed the {provider} pin {id} from track {track}")
+        if args.remove
+        else _("pinned {provider} {id} to track {track}")
+    )
     print(
-        _("pinned {provider} {id} to track {track}; enriched again: {state} (was {old})").format(
-            provider=args.provider,
-            id=args.id,
-            track=args.track,
+        _("{done}; enriched again: {state} (was {old})").format(
+            done=done.format(provider=args.provider, id=pin_id, track=args.track),
             state=after["state"],
             old=before["state"],
         )
@@ -147,6 +147,57 @@ async def _pin_and_enrich(args: argparse.Namespace) -> int:
         )
     else:
         print(_("no field changed"))
+    return 0
+
+
+def _re_enriching(args: argparse.Namespace, pin_id: str) -> str:
+    if args.remove:
+        return _("re-enriching track {track} without its {provider} pin {id}…").format(
+            track=args.track, provider=args.provider, id=pin_id
+        )
+    return _("re-enriching track {track} with {provider} {id}…").format(
+        track=args.track, provider=args.provider, id=pin_id
+    )
+
+
+async def _apply(rt: Runtime, args: argparse.Namespace) -> None:
+    """The pin or unpin, then the track's re-enrich; a failed re-enrich says the change stays
+    (so nobody pins twice, or thinks the pin is back)."""
+    if args.remove:
+        # Library, not Engine: this process made no pin, so the engine holds none to drop.
+        await rt.library.unpin(args.track, args.provider)
+        enrich = rt.engine.reenrich_track(args.track)
+        done = _("Unpinned, but enriching the track again failed: {why}")
+        hint = _(
+            "The pin stays removed; the next `djdesk enrich` of its playlist enriches the "
+            "track without it."
+        )
+    else:
+        enrich = rt.engine.pin_track(args.track, args.provider, args.id)
+        done = _("Pinned, but enriching the track again failed: {why}")
+        hint = _("The pin is kept; the next `djdesk enrich` of its playlist uses it.")
+    try:
+        await enrich
+    except DJDeskError as exc:
+        raise type(exc)(done.format(why=exc.message), hint=hint) from exc
+
+
+def _no_pin(args: argparse.Namespace, track: dict[str, Any]) -> int:
+    """``--remove`` of a pin that is not there: nothing changed, so nothing is enriched."""
+    if args.json:
+        state = track["state"]
+        print_json(
+            {
+                "track_id": args.track,
+                "unpinned": None,
+                "state_before": state,
+                "state": state,
+                "changed": [],
+                "track": track,
+            }
+        )
+    else:
+        print(_("there was no pin"))
     return 0
 
 
