@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from djdesk.core.i18n import N_, _
+from djdesk.core.provider_names import provider_label, source_label
 from djdesk.gui import theme
 from djdesk.gui.playlists.columns import COLUMNS, Column, format_key
 from djdesk.gui.playlists.track_model import provenance_text
@@ -78,15 +79,6 @@ _FIELD_LABELS = {
     "lastfm_name": N_("Last.fm name"),
 }
 
-#: Provider names as a DJ knows them.
-_PROVIDERS = {
-    "deezer": "Deezer",
-    "musicbrainz": "MusicBrainz",
-    "reccobeats": "ReccoBeats",
-    "lastfm": "Last.fm",
-    "spotify": "Spotify",
-}
-
 #: How a provider's record was reached (the evidence's ``via``).
 _VIA = {
     "isrc": N_("found by ISRC"),
@@ -103,6 +95,11 @@ _C_TITLE, _C_TIME, _C_SCORE, _C_MARK, _C_PIN = range(5)
 
 
 def _plain(value: Any) -> str:
+    """A stored field without a column: counts get thousands separators like the columns'."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:.3f}".rstrip("0").rstrip(".")
     if isinstance(value, list):
@@ -266,7 +263,12 @@ class TrackDetailsPane(QScrollArea):
                     text = str(value)
                 tip = provenance_text(fv, now)
                 # The provider(s); a fused value's note is in the tooltip with the rest.
-                cells = [label, str(text), fv.source.split(" (")[0], f"{fv.confidence:.0%}"]
+                cells = [
+                    label,
+                    str(text),
+                    source_label(fv.source.split(" (")[0]),
+                    f"{fv.confidence:.0%}",
+                ]
             for c, cell in enumerate(cells):
                 item = QTableWidgetItem(cell)
                 item.setToolTip(tip)
@@ -310,7 +312,7 @@ class TrackDetailsPane(QScrollArea):
     def _fill_heading(self, row: int, provider: str, members: list[Candidate]) -> None:
         """The provider and how the record in use was found; "nothing attached" says that
         none of these was good enough (a gap is shown, never a guess)."""
-        name = _PROVIDERS.get(provider, provider)
+        name = provider_label(provider)
         in_use = next((c for c in members if c.chosen), None)
         if in_use is None:
             text = f"{name} · {_('nothing attached')}"
@@ -335,9 +337,7 @@ class TrackDetailsPane(QScrollArea):
         pin_provider, pin_id = cand.pin_target
         tip_lines = [
             title,
-            _("{provider} id: {id}").format(
-                provider=_PROVIDERS.get(pin_provider, pin_provider), id=pin_id
-            ),
+            _("{provider} id: {id}").format(provider=provider_label(pin_provider), id=pin_id),
         ]
         if cand.note:
             tip_lines.append(cand.note)
@@ -368,7 +368,7 @@ class TrackDetailsPane(QScrollArea):
         button.setEnabled(cand.pinnable and not cand.pinned)
         button.setToolTip(
             _("Always use this {provider} record for this track").format(
-                provider=_PROVIDERS.get(cand.provider, cand.provider)
+                provider=provider_label(cand.provider)
             )
             if cand.pinnable
             else _("Last.fm answers by name: there is no id to pin")

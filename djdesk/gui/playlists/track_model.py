@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from djdesk.core.i18n import N_, _
+from djdesk.core.provider_names import source_label
 from djdesk.gui import theme
 from djdesk.gui.playlists.columns import (
     COLUMN_INDEX,
@@ -82,7 +83,9 @@ def format_age(seconds: float) -> str:
 
 
 def provenance_text(fv: FieldValue, now: float) -> str:
-    parts = [_("Source: {source}").format(source=fv.source or _("unknown"))]
+    parts = [
+        _("Source: {source}").format(source=source_label(fv.source) if fv.source else _("unknown"))
+    ]
     parts.append(_("Confidence: {pct:.0%}").format(pct=fv.confidence))
     if fv.fetched_at is not None:
         parts.append(_("Fetched {age}").format(age=format_age(max(0.0, now - fv.fetched_at))))

@@ -21,11 +21,30 @@ from PySide6.QtCore import (
 )
 
 from djdesk.core.events import LogMessage
+from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
 from djdesk.gui.flat_table_model import READ_ONLY_ROW
 
 LevelRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
+
+#: The words a log line's level reads as, highest first; marked here, translated when shown.
+_LEVEL_LABELS: tuple[tuple[int, str], ...] = (
+    (logging.CRITICAL, N_("critical")),
+    (logging.ERROR, N_("error")),
+    (logging.WARNING, N_("warning")),
+    (logging.INFO, N_("info")),
+    (logging.DEBUG, N_("debug")),
+)
+
+
+def level_label(level: int) -> str:
+    """The translated word for ``level``; a custom level (a library's TRACE at 5, a 25) reads as
+    the standard one at or below it, so every line gets a word a person knows, never "Level 25"."""
+    for at_least, label in _LEVEL_LABELS:
+        if level >= at_least:
+            return _(label)
+    return _(_LEVEL_LABELS[-1][1])
 
 
 class LogListModel(QAbstractListModel):
@@ -69,7 +88,7 @@ class LogListModel(QAbstractListModel):
         at, msg = self._lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             stamp = time.strftime("%H:%M:%S", time.localtime(at))
-            level = logging.getLevelName(msg.level).lower()
+            level = level_label(msg.level)
             source = f"[{msg.source}] " if msg.source else ""
             return f"{stamp}  {level:<7} {source}{msg.message}"
         if role == Qt.ItemDataRole.ToolTipRole:

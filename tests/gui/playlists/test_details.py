@@ -165,8 +165,8 @@ def test_fields_show_confidence_in_its_own_column_and_labels(pane: TrackDetailsP
     assert fields.columnCount() == 4
     labels = {fields.item(r, 0).text(): r for r in range(fields.rowCount())}
     bpm = labels["BPM"]
-    assert fields.item(bpm, 2).text() == "reccobeats+deezer"  # the note is in the tooltip
-    assert "reccobeats+deezer (agree)" in fields.item(bpm, 2).toolTip()
+    assert fields.item(bpm, 2).text() == "ReccoBeats + Deezer"  # the note is in the tooltip
+    assert "Source: ReccoBeats + Deezer (agree)" in fields.item(bpm, 2).toolTip()
     assert fields.item(bpm, 3).text() == "97%"
     assert "Loudness dB" in labels  # a stored field without a column gets its marked label
     assert "brand_new_field" in labels  # an unknown one shows its stored name, as data

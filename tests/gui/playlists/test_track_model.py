@@ -136,7 +136,7 @@ def test_enriched_cells_have_provenance_and_estimates_look_different(
     model.set_playlist("p")
     bpm = COLUMN_INDEX["bpm"]
     tip = model.index(0, bpm).data(Qt.ItemDataRole.ToolTipRole)
-    assert "deezer" in tip and "95%" in tip and "2 h ago" in tip
+    assert "Source: Deezer\n" in tip and "95%" in tip and "2 h ago" in tip  # display names
     assert model.index(0, bpm).data(EstimatedRole) is False
     assert model.index(1, bpm).data(EstimatedRole) is True
     assert model.index(1, bpm).data(Qt.ItemDataRole.FontRole).italic()
