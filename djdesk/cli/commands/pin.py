@@ -48,7 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("track", type=int, help=_("the track_id shown by `djdesk show --json`"))
     p.add_argument("provider", choices=ID_PROVIDERS, help=_("which provider's id"))
     p.add_argument("id", nargs="?", help=_("the id on that provider"))
-    p.add_argument("--remove", action="store_true", help=_("remove the pin instead"))
+    p.add_argument(
+        "--remove",
+        action="store_true",
+        help=_("remove the pin instead (the track is enriched again without it)"),
+    )
     p.add_argument(
         "--no-enrich",
         action="store_true",
