@@ -101,6 +101,8 @@ class TrackEnriched(Event):
     track_id: int
     fields: tuple[str, ...] = ()
     state: str = ""
+    #: A lookup for it failed (provider down, bad answer): a new run tries this track again.
+    retry: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,12 @@ class JobStateChanged(Event):
     done: int = 0
     total: int = 0
     detail: str = ""
+    #: Of ``done``: tracks that ended "failed" / "partial", and those a lookup failed for
+    #: (``TrackEnriched.retry``), so a finished run can say it is not whole and what a new run
+    #: would retry. 0 when the publisher does not count them (the GUI's relay does).
+    failed: int = 0
+    partial: int = 0
+    retry: int = 0
 
 
 Subscriber = Callable[[Any], None]

@@ -11,6 +11,7 @@ dicts and publishes to the bus (the bridge hands events over to the GUI thread).
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -26,16 +27,26 @@ from djdesk.core.events import (
 from djdesk.core.i18n import _
 from djdesk.gui.engine_events import BREAKER_LABELS, merged_plan, stats_since
 from djdesk.gui.engine_state import EngineState
+from djdesk.gui.progress.outcome import advice, gaps_text, has_gaps
 
 #: Job states of a run still going (a paused run holds its place in the panel's sums).
 ACTIVE = ("running", "paused")
+#: The tally's key for tracks a lookup failed for (never a track state's name).
+_RETRY = "+retry"
 
 
 class EngineRelay(EngineState):
     """Runtime event in, GUI event out (job id → playlist id), plus the run log's lines."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: job id -> track id -> (latest state, a lookup failed)
+        self._outcomes: dict[str, dict[int, tuple[str, bool]]] = {}
+        self._tallies: dict[str, Counter[str]] = {}  # job id -> tracks per state
+
     def _on_core_event(self, event: Any) -> None:
         if isinstance(event, TrackEnriched):
+            self._count_outcome(event)
             self._events.publish(replace(event, job_id=self._pid(event.job_id)))
         elif isinstance(event, JobStateChanged):
             self._on_job_state(event)
@@ -101,6 +112,24 @@ class EngineRelay(EngineState):
                 "plan",
             )
 
+    def _count_outcome(self, event: TrackEnriched) -> None:
+        """Each track's latest end in its job, so a finished run can say how many failed.
+
+        By track: a resumed job works its failed tracks again, and one that now succeeds must
+        leave the failed count (a plain tally would count it twice).
+        """
+        if not event.state:
+            return  # a details wave or a pin: no end state of a run
+        tracks = self._outcomes.setdefault(event.job_id, {})
+        tally = self._tallies.setdefault(event.job_id, Counter())
+        old = tracks.get(event.track_id)
+        if old is not None:
+            tally[old[0]] -= 1
+            tally[_RETRY] -= old[1]
+        tracks[event.track_id] = (event.state, event.retry)
+        tally[event.state] += 1
+        tally[_RETRY] += event.retry
+
     def _on_job_state(self, event: JobStateChanged) -> None:
         job = event.job_id
         pid = self._pid(job)
@@ -122,15 +151,36 @@ class EngineRelay(EngineState):
         info = self._playlists.get(pid)
         if info is not None:
             self._playlists[pid] = replace(info, state=event.state)
-        self._events.publish(JobStateChanged(pid, event.state, done, total, event.detail))
+        tally = self._tallies.get(job, Counter())
+        ended = JobStateChanged(
+            pid, event.state, done, total, event.detail,
+            tally["failed"], tally["partial"], tally[_RETRY],
+        )  # fmt: skip
+        self._events.publish(ended)
+        if event.state in ("done", "failed"):  # a new run of this playlist is a new job
+            self._outcomes.pop(job, None)
+            self._tallies.pop(job, None)
         if event.state != "running":
-            text = {
-                "done": _("Enrichment finished: {done}/{total} tracks"),
-                "cancelled": _("Run stopped at {done}/{total}; re-enrich (Ctrl+R) resumes it"),
-                "failed": _("Run failed: {detail}"),
-                "paused": _("Paused"),
-            }.get(event.state, event.state)
-            level = logging.WARNING if event.state == "failed" else logging.INFO
-            self._say(level, text.format(done=done, total=total, detail=event.detail))
+            self._say_end(ended)
         elif previous is None:
             self._say(logging.INFO, _("Enriching ({detail})").format(detail=event.detail or "…"))
+
+    def _say_end(self, event: JobStateChanged) -> None:
+        """The run log's last line for a run; one that finished with gaps says so, and what to
+        do, as a warning when a new run would retry some (a plain "finished 200/200" hid 6
+        failed tracks)."""
+        counts = {"done": f"{event.done:,}", "total": f"{event.total:,}", "detail": event.detail}
+        if has_gaps(event):
+            text = _("Enrichment finished: {done}/{total} tracks, {gaps}; {advice}").format(
+                gaps=gaps_text(event), advice=advice(event), **counts
+            )
+            self._say(logging.WARNING if event.retry else logging.INFO, text)
+            return
+        text = {
+            "done": _("Enrichment finished: {done}/{total} tracks"),
+            "cancelled": _("Run stopped at {done}/{total}; re-enrich (Ctrl+R) resumes it"),
+            "failed": _("Run failed: {detail}"),
+            "paused": _("Paused"),
+        }.get(event.state, event.state)
+        level = logging.WARNING if event.state == "failed" else logging.INFO
+        self._say(level, text.format(**counts))

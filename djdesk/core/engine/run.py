@@ -353,7 +353,11 @@ class Run:
                 self.stats.retry += 1
             self._events.publish(
                 TrackEnriched(
-                    self.job_id, unit.track_id, tuple(unit.fields), unit.state or "pending"
+                    self.job_id,
+                    unit.track_id,
+                    tuple(unit.fields),
+                    unit.state or "pending",
+                    retry=unit.outcome != "ok",
                 )
             )
         self._events.publish(

@@ -14,6 +14,7 @@ from djdesk.core.events import JobStateChanged
 from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
 from djdesk.gui.flat_table_model import FlatTableModel
+from djdesk.gui.progress.outcome import advice, gaps_text, has_gaps
 from djdesk.gui.services import LibraryView, PlaylistInfo
 
 PlaylistIdRole = Qt.ItemDataRole.UserRole + 1
@@ -53,6 +54,7 @@ class PlaylistListModel(FlatTableModel):
         self._library = library
         self._items: list[PlaylistInfo] = []
         self._progress: dict[str, tuple[int, int]] = {}
+        self._ends: dict[str, JobStateChanged] = {}  # the latest counts, by playlist id
         #: Show the owner under the name (the list view hides the owner column to save width).
         self.two_line = False
 
@@ -78,7 +80,16 @@ class PlaylistListModel(FlatTableModel):
 
         self._items[row] = replace(self._items[row], state=event.state)
         self._progress[event.job_id] = (event.done, event.total)
+        if event.state in ("running", "paused", "done"):
+            self._ends[event.job_id] = event
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+
+    def finish(self, item: PlaylistInfo) -> JobStateChanged | None:
+        """The end of the playlist's last run when it finished with gaps (failed, partial)."""
+        end = self._ends.get(item.id)
+        if item.state != "done" or end is None or not has_gaps(end):
+            return None
+        return end
 
     @staticmethod
     def subtitle(item: PlaylistInfo) -> str:
@@ -114,11 +125,19 @@ class PlaylistListModel(FlatTableModel):
                 done, total = self._progress.get(item.id, (0, 0))
                 if item.state in ("running", "paused") and total:
                     return f"{label} {done * 100 // total}%"
-                return label
+                end = self.finish(item)
+                return f"{label} · {gaps_text(end)}" if end is not None else label
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.name} — {self.subtitle(item)}\n{item.source}".strip()
+            tip = f"{item.name} — {self.subtitle(item)}\n{item.source}".strip()
+            end = self.finish(item)
+            if end is not None:
+                tip += "\n" + _("Last run: {gaps}. {advice}.").format(
+                    gaps=gaps_text(end), advice=advice(end, sentence=True)
+                )
+            return tip
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
-            return theme.state_color(item.state)
+            end = self.finish(item)
+            return theme.state_color("partial" if end is not None and end.retry else item.state)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

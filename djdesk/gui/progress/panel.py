@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from djdesk.core.events import JobStateChanged
 from djdesk.core.i18n import _
+from djdesk.gui import theme
 from djdesk.gui.progress.eta import EtaEstimator, format_eta
 from djdesk.gui.progress.log_model import LogFilterProxy, LogListModel
+from djdesk.gui.progress.outcome import advice, gaps_text, has_gaps
 from djdesk.gui.progress.stats_model import (
     COLUMN,
     COLUMNS,
@@ -182,7 +184,9 @@ class EnrichmentProgressPanel(QWidget):
         if self.bar.maximum() != bar_max:
             self.bar.setRange(0, bar_max)
         self.bar.setValue(min(done, bar_max))
-        self.count.setText(_("{done} of {total} tracks").format(done=done, total=total))
+        self.count.setText(
+            _("{done} of {total} tracks").format(done=f"{done:,}", total=f"{total:,}")
+        )
         if "running" in states:
             self._eta.update(self._clock(), done)
             self.eta.setText(format_eta(self._eta.seconds_left(total)))
@@ -194,9 +198,12 @@ class EnrichmentProgressPanel(QWidget):
             self._eta.reset()
             self.eta.setText("")
             self.status.setText(self._idle_text(states))
+        self._status_color(states)
         self._update_buttons()
 
     def _idle_text(self, states: set[str]) -> str:
+        """What the bar's runs came to; a finish that left tracks failed or partial says how
+        many and what retries them, never a bare "Finished"."""
         for state in ("paused", "failed", "cancelled"):
             if state not in states:
                 continue
@@ -206,7 +213,28 @@ class EnrichmentProgressPanel(QWidget):
                     return _("{n} runs stopped · Re-enrich (Ctrl+R) resumes one").format(n=stopped)
                 return _("Stopped · Re-enrich (Ctrl+R) resumes it")
             return {"paused": _("Paused"), "failed": _("Failed")}[state]
+        done = [j for j in self._jobs.values() if j.state == "done"]
+        summed = JobStateChanged(
+            "", "done",
+            failed=sum(j.failed for j in done),
+            partial=sum(j.partial for j in done),
+            retry=sum(j.retry for j in done),
+        )  # fmt: skip
+        if has_gaps(summed):
+            return _("Finished — {gaps} · {advice}").format(
+                gaps=gaps_text(summed), advice=advice(summed, sentence=True)
+            )
         return _("Finished")
+
+    def _status_color(self, states: set[str]) -> None:
+        """The status in the state's colour when it needs a look: failed, stopped, or finished
+        with tracks a new run would retry."""
+        retry = any(has_gaps(j) and j.retry for j in self._jobs.values())
+        key = next((s for s in ("failed", "cancelled", "paused") if s in states), "")
+        if not key and retry and "running" not in states:
+            key = "partial"
+        color = theme.state_color(key) if key else None
+        self.status.setStyleSheet(f"color: {color.name()};" if color is not None else "")
 
     def on_log(self, messages: list) -> None:
         at_bottom = (

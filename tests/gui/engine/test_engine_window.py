@@ -83,7 +83,7 @@ def test_dropped_sandbox_link_streams_into_table_and_panel(
     assert sum(plans[0].calls_needed.values()) > 0
     # the panel is live while the run streams: some rows in, not all
     qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=20000)
-    qtbot.waitUntil(lambda: window.progress.status.text() == "Finished", timeout=30000)
+    qtbot.waitUntil(lambda: window.progress.status.text().startswith("Finished"), timeout=30000)
     assert window.progress.bar.value() == 25
     assert len(set(streamed)) >= 25
     bpm, key = COLUMN_INDEX["bpm"], COLUMN_INDEX["key"]
@@ -101,7 +101,15 @@ def test_dropped_sandbox_link_streams_into_table_and_panel(
         if stats.provider_at(r).provider == "deezer"  # type: ignore[union-attr]
     )
     assert deezer is not None and deezer.calls > 0
-    assert window.playlists.playlist_model.index(0, 3).data() == "enriched"
+    # the fast sandbox answers every call; its catalog lacks some fields: the list and panel
+    # count those partial rows, and say re-enriching would not help (no lookup failed)
+    column = COLUMN_INDEX["state"]
+    partial = sum(table.index(r, column).data() == "partial" for r in range(25))
+    assert partial > 0
+    assert window.playlists.playlist_model.index(0, 3).data() == f"enriched · {partial} partial"
+    assert window.progress.status.text() == (
+        f"Finished — {partial} partial · No source had the missing fields"
+    )
     log = window.progress.log_model
     lines = [str(log.index(r, 0).data()) for r in range(log.rowCount())]
     assert any("Plan:" in line for line in lines), lines

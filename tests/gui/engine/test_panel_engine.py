@@ -28,7 +28,7 @@ def test_removed_playlist_is_gone_from_the_list_and_the_library(
     with qtbot.waitSignal(panel.playlist_imported, timeout=10000) as imported:
         panel.import_text(_url(sandbox, "deezer", 25))
     pid = imported.args[0]
-    qtbot.waitUntil(lambda: window.progress.status.text() == "Finished", timeout=20000)
+    qtbot.waitUntil(lambda: window.progress.status.text().startswith("Finished"), timeout=20000)
     panel.confirm = lambda _title, _text: True
     with qtbot.waitSignal(panel.playlist_removed, timeout=10000):
         window.remove_action.trigger()
