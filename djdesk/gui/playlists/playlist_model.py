@@ -14,7 +14,7 @@ from djdesk.core.events import JobStateChanged
 from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
 from djdesk.gui.flat_table_model import FlatTableModel
-from djdesk.gui.progress.outcome import advice, gaps_text, has_gaps
+from djdesk.gui.progress.outcome import advice, gaps_text, has_gaps, worst_gap
 from djdesk.gui.services import LibraryView, PlaylistInfo
 
 PlaylistIdRole = Qt.ItemDataRole.UserRole + 1
@@ -126,7 +126,7 @@ class PlaylistListModel(FlatTableModel):
                 if item.state in ("running", "paused") and total:
                     return f"{label} {done * 100 // total}%"
                 end = self.finish(item)
-                return f"{label} · {gaps_text(end)}" if end is not None else label
+                return f"{label} · {worst_gap(end)}" if end is not None else label
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{item.name} — {self.subtitle(item)}\n{item.source}".strip()
             end = self.finish(item)

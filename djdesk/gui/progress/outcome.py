@@ -30,6 +30,16 @@ def gaps_text(event: JobStateChanged) -> str:
     return text
 
 
+def worst_gap(event: JobStateChanged) -> str:
+    """The gap that matters most, alone ("6 failed"), for a narrow place like the playlist
+    list: the whole "6 failed, 9 partial" squeezed the playlist's name to "Demo…"."""
+    if event.failed:
+        return outcome_text(event.failed, 0)
+    if event.partial:
+        return outcome_text(0, event.partial)
+    return gaps_text(event)
+
+
 def has_gaps(event: JobStateChanged) -> bool:
     """A finished run some of whose tracks failed or came back partial: not a clean finish,
     and every view must say so (a green "enriched" hid 6 failed tracks of 15)."""
