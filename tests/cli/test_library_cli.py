@@ -139,3 +139,26 @@ def test_remove_with_yes_and_an_unknown_playlist(
     assert "No playlist 'nope'" in capsys.readouterr().err
     assert main(["remove", str(crate), "--yes"]) == 0
     assert _names(capsys) == []
+
+
+def test_remove_json_says_what_was_removed(crate: int, capsys: pytest.CaptureFixture[str]) -> None:
+    name = _names(capsys)[0]
+    capsys.readouterr()
+    assert main(["remove", str(crate), "--yes", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["removed"] is True
+    assert report["playlist"]["id"] == crate and report["playlist"]["name"] == name
+    assert _names(capsys) == []
+
+
+def test_remove_json_asks_on_stderr_and_keeps_stdout_json(
+    crate: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "n")
+    capsys.readouterr()
+    assert main(["remove", str(crate), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["removed"] is False
+    assert "[y/N]" in captured.err
+    assert len(_names(capsys)) == 1

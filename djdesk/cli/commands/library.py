@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("playlist", help=_("number from `djdesk playlists`, provider id or name"))
     p.add_argument("--yes", action="store_true", help=_("do not ask (needed when not a terminal)"))
+    p.add_argument(
+        "--json", action="store_true", help=_("print what was removed as JSON (asks on stderr)")
+    )
     p.set_defaults(handler=lambda a: _with_library(_remove, a))
 
     p = sub.add_parser("jobs", help=_("list enrichment jobs (resume one with enrich --resume)"))
@@ -132,8 +135,11 @@ async def _show(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def confirm(question: str, *, yes: bool, what: str) -> bool:
-    """``--yes``, or a "y" typed at a terminal; without a terminal, an error saying to add --yes."""
+def confirm(question: str, *, yes: bool, what: str, prompt_on_stderr: bool = False) -> bool:
+    """``--yes``, or a "y" typed at a terminal; without a terminal, an error saying to add --yes.
+
+    ``prompt_on_stderr`` keeps stdout for data (``--json``): ``input`` writes its prompt there.
+    """
     if yes:
         return True
     if not sys.stdin.isatty():
@@ -141,6 +147,9 @@ def confirm(question: str, *, yes: bool, what: str) -> bool:
             _("{what} needs confirmation.").format(what=what),
             hint=_("Add --yes (required when not run interactively)."),
         )
+    if prompt_on_stderr:
+        print(question, end="", file=sys.stderr, flush=True)
+        question = ""
     return input(question).strip().lower() in ("y", "yes")
 
 
@@ -150,11 +159,19 @@ async def _remove(library: Library, args: argparse.Namespace) -> int:
         "Remove the playlist “{name}” ({n} entries) from the library? Its tracks stay in the "
         "cache and in other playlists. [y/N] "
     ).format(name=playlist.name, n=playlist.entries)
-    if not confirm(question, yes=args.yes, what=_("Removing a playlist")):
-        print(_("Nothing was removed."))
+    if not confirm(
+        question, yes=args.yes, what=_("Removing a playlist"), prompt_on_stderr=args.json
+    ):
+        if args.json:
+            print_json({"removed": False, "playlist": _playlist_dict(playlist)})
+        else:
+            print(_("Nothing was removed."))
         return 1
     await library.delete_playlist(playlist.id)
-    print(_("Removed “{name}”.").format(name=playlist.name))
+    if args.json:
+        print_json({"removed": True, "playlist": _playlist_dict(playlist)})
+    else:
+        print(_("Removed “{name}”.").format(name=playlist.name))
     return 0
 
 
