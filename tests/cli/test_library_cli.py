@@ -18,6 +18,7 @@ import pytest
 from djdesk.cli.main import main
 from djdesk.core import logs
 from djdesk.core.library import Library
+from djdesk.core.library.states import state_counts_text, track_state_label
 from djdesk.core.paths import default_paths
 from tests.core.export.conftest import HOSTILE_TITLE, fill_crate
 
@@ -139,6 +140,29 @@ def test_remove_with_yes_and_an_unknown_playlist(
     assert "No playlist 'nope'" in capsys.readouterr().err
     assert main(["remove", str(crate), "--yes"]) == 0
     assert _names(capsys) == []
+
+
+def test_tables_say_the_window_s_state_words_and_json_keeps_the_stored_ones(
+    crate: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stored = [t["state"] for t in _show(capsys, crate)]
+    assert "complete" in stored and "not_found" in stored  # the crate has both
+    assert main(["show", str(crate)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(stored) + 1
+    for line, state in zip(lines[1:], stored, strict=True):
+        assert f"  {track_state_label(state)}" in line
+        assert "complete" not in line and "not_found" not in line
+    assert {track_state_label(s) for s in stored} >= {"done", "not found"}
+
+    capsys.readouterr()
+    assert main(["playlists", "--json"]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert listed["states"] == {"complete": 3, "partial": 2}  # the local file has no track
+    assert main(["playlists"]) == 0
+    row = capsys.readouterr().out.splitlines()[1]
+    assert "  3 done, 2 partial  " in row and "complete" not in row
+    assert state_counts_text(listed["states"]) == "3 done, 2 partial"
 
 
 def test_remove_json_says_what_was_removed(crate: int, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,7 @@ import sys
 from contextlib import nullcontext
 from typing import Any
 
+from djdesk.cli.commands.library import labelled
 from djdesk.cli.progress import ProgressView, provider_summary
 from djdesk.cli.render import print_json, print_table
 from djdesk.core import settings as settings_mod
@@ -24,6 +25,7 @@ from djdesk.core.errors import InputError
 from djdesk.core.gc_deferral import deferred_full_passes
 from djdesk.core.i18n import _
 from djdesk.core.library import ID_PROVIDERS
+from djdesk.core.library.states import state_counts_text
 from djdesk.core.models import PROVIDERS
 from djdesk.core.paths import default_paths
 from djdesk.core.runtime import Runtime
@@ -156,7 +158,7 @@ def _summary(view: ProgressView, result: JobResult, rows: list[dict[str, Any]]) 
     states: dict[str, int] = {}
     for row in rows:
         states[row["state"]] = states.get(row["state"], 0) + 1
-    parts = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
+    parts = state_counts_text(states)
     calls = sum(result.calls.values())
     view.say(
         _("job {job}: {name!r}, {n} entries: {parts}; {calls} provider calls").format(
@@ -167,7 +169,12 @@ def _summary(view: ProgressView, result: JobResult, rows: list[dict[str, Any]]) 
         view.say("; ".join(result.stats.paused.values()))
     gaps = missing_report(rows)
     if gaps:
-        view.say(_("{n} entries are not complete (see their state and reason)").format(n=len(gaps)))
+        text = (
+            _("1 entry is not done (see its state and reason)")
+            if len(gaps) == 1
+            else _("{n} entries are not done (see their state and reason)")
+        )
+        view.say(text.format(n=len(gaps)))
 
 
 def _output(rows: list[dict[str, Any]], fmt: str, notation: str) -> None:
@@ -176,7 +183,8 @@ def _output(rows: list[dict[str, Any]], fmt: str, notation: str) -> None:
         return
     summary = [summary_row(r, notation) for r in rows]
     if fmt == "table":
-        print_table(list(SUMMARY_COLUMNS), [[s[c] for c in SUMMARY_COLUMNS] for s in summary])
+        shown = [labelled(s) for s in summary]
+        print_table(list(SUMMARY_COLUMNS), [[s[c] for c in SUMMARY_COLUMNS] for s in shown])
         return
     writer = csv.writer(sys.stdout)
     writer.writerow([*SUMMARY_COLUMNS, *ID_PROVIDERS])

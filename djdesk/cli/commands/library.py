@@ -24,6 +24,7 @@ from djdesk.core.engine.report import SUMMARY_COLUMNS, playlist_report, summary_
 from djdesk.core.errors import InputError
 from djdesk.core.i18n import _
 from djdesk.core.library import Library, PlaylistSummary
+from djdesk.core.library.states import run_state_label, state_counts_text, track_state_label
 from djdesk.core.paths import default_paths
 
 
@@ -95,7 +96,7 @@ async def _playlists(library: Library, args: argparse.Namespace) -> int:
             p.service,
             p.name,
             p.entries,
-            ", ".join(f"{n} {s}" for s, n in sorted(p.states.items())),
+            state_counts_text(p.states),
             _when(p.imported_at),
         )
         for p in playlists
@@ -124,7 +125,7 @@ async def _show(library: Library, args: argparse.Namespace) -> int:
         print_json({"playlist": _playlist_dict(playlist), "tracks": rows})
         return 0
     notation = settings_mod.load(default_paths().settings_file).key_notation
-    summary = [summary_row(r, notation) for r in rows]
+    summary = [labelled(summary_row(r, notation)) for r in rows]
     print_table(
         ["track_id", *SUMMARY_COLUMNS],
         [
@@ -133,6 +134,11 @@ async def _show(library: Library, args: argparse.Namespace) -> int:
         ],
     )
     return 0
+
+
+def labelled(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary row for people: its state in the window's words (JSON keeps the stored name)."""
+    return {**summary, "state": track_state_label(summary["state"])}
 
 
 def confirm(question: str, *, yes: bool, what: str, prompt_on_stderr: bool = False) -> bool:
@@ -196,7 +202,14 @@ async def _jobs(library: Library, args: argparse.Namespace) -> int:
         )
         return 0
     rows = [
-        (j.id, j.state, _when(j.created_at), j.totals.get("done", ""), j.error or "", j.input)
+        (
+            j.id,
+            run_state_label(j.state),
+            _when(j.created_at),
+            j.totals.get("done", ""),
+            j.error or "",
+            j.input,
+        )
         for j in jobs
     ]
     print_table(["job", _("state"), _("created"), _("done"), _("note"), _("input")], rows)
