@@ -1,5 +1,8 @@
 """``djdesk enrich INPUT``: import a playlist, album, track or Exportify CSV and enrich every track.
 
+``INPUT`` may also name a playlist already in the library (its number, id or name, as ``show``
+takes it): it is enriched again as the window's Re-enrich does (``djdesk.cli.enrich_target``).
+
 Progress goes to stderr, results to stdout: ``--format json`` keeps the input's order and gives
 per entry the input it came from, ids by provider, every field with its provenance, the state
 and the match evidence; ``table`` and ``csv`` give the DJ's summary columns. ``--demo`` runs on
@@ -16,6 +19,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from djdesk.cli.commands.library import labelled
+from djdesk.cli.enrich_target import NOTHING_HINT, EnrichTarget, resolve
 from djdesk.cli.progress import ProgressView, provider_summary
 from djdesk.cli.render import print_json, print_table
 from djdesk.core import settings as settings_mod
@@ -43,7 +47,15 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Last.fm. Answers are cached, so a second run makes no call."
         ),
     )
-    p.add_argument("input", nargs="?", help=_("a playlist/album/track link or a CSV file"))
+    p.add_argument(
+        "input",
+        nargs="?",
+        help=_(
+            "a playlist/album/track link or a CSV file; or a playlist in the library (number "
+            "from `djdesk playlists`, provider id or name): its stopped run resumes, else it is "
+            "enriched again from its link"
+        ),
+    )
     add_demo_arguments(p)
     p.add_argument("--format", choices=FORMATS, default="table", help=_("output format"))
     p.add_argument(
@@ -53,7 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="PROVIDER=N",
         help=_("at most N calls to PROVIDER (or 'total') in this run; repeatable"),
     )
-    p.add_argument("--resume", metavar="JOB", help=_("continue a stopped job (see `djdesk jobs`)"))
+    p.add_argument(
+        "--resume", metavar="JOB", help=_("continue a stopped job by its id (see `djdesk jobs`)")
+    )
     p.add_argument("--refresh", action="store_true", help=_("ignore cached answers"))
     p.add_argument(
         "--details",
@@ -109,9 +123,7 @@ def parse_budgets(items: list[str]) -> dict[str, int]:
 
 def handle(args: argparse.Namespace) -> int:
     if not args.input and not args.resume:
-        raise InputError(
-            "Nothing to enrich.", hint="Give a playlist link or CSV file, or --resume JOB."
-        )
+        raise InputError(_("Nothing to enrich."), hint=_(NOTHING_HINT))
     options = EnrichOptions(
         budgets=parse_budgets(args.budget),
         refresh=args.refresh,
@@ -140,18 +152,32 @@ async def _enrich(args: argparse.Namespace, options: EnrichOptions) -> int:
         if demo is not None:
             settings, secrets = demo.settings(settings), demo.secrets
         async with Runtime.open(paths=paths, settings=settings, secrets=secrets) as rt:
+            # Refuse a bad INPUT or JOB now: once the bar is drawn an error reads as a failed run.
+            target = await resolve(rt.library, args.input, args.resume)
             if demo is not None:
                 await demo.login()
-            with ProgressView(rt.events, quiet=args.quiet) as view:
-                if args.resume:
-                    result = await rt.engine.resume(args.resume)
-                else:
-                    result = await rt.engine.enrich(args.input, options)
+            view = ProgressView(rt.events, quiet=args.quiet)
+            _announce(view, target, options)
+            with view:
+                result = await target.run(rt.engine, options)
                 rows = await rt.engine.report(result.playlist_id)
             _summary(view, result, rows)
             view.say(provider_summary(rt.orchestrator.snapshot()))
     _output(rows, args.format, settings.key_notation)
     return 0
+
+
+def _announce(view: ProgressView, target: EnrichTarget, options: EnrichOptions) -> None:
+    """Say that a stopped run resumes (as the window logs it), and that it keeps its options."""
+    if target.job is None or target.playlist is None:
+        return
+    view.say(
+        _("Resuming job {job} of “{name}”: its finished tracks are kept").format(
+            job=target.job.id, name=target.playlist.name
+        )
+    )
+    if options != EnrichOptions():
+        view.say(_("The job keeps the options it was started with (see `djdesk jobs --json`)"))
 
 
 def _summary(view: ProgressView, result: JobResult, rows: list[dict[str, Any]]) -> None:

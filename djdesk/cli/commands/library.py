@@ -105,14 +105,31 @@ async def _playlists(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-async def find_playlist(library: Library, text: str) -> PlaylistSummary:
-    playlists = await library.list_playlists()
+def match_playlists(playlists: list[PlaylistSummary], text: str) -> list[PlaylistSummary]:
+    """The playlists ``text`` names: one by number, provider id or link, else all by name."""
     for p in playlists:
         if text == str(p.id) or text == p.service_id or text == p.url:
-            return p
-    named = [p for p in playlists if p.name.casefold() == text.casefold()]
-    if len(named) == 1:
-        return named[0]
+            return [p]
+    return [p for p in playlists if p.name.casefold() == text.casefold()]
+
+
+def ambiguous(text: str, matches: list[PlaylistSummary]) -> InputError:
+    """Several playlists share the name: list them by number so the user can pick one."""
+    listed = ", ".join(f"#{p.id} ({p.service}, {p.entries} entries)" for p in matches)
+    return InputError(
+        _("{n} playlists are called {text!r}: {listed}.").format(
+            n=len(matches), text=text, listed=listed
+        ),
+        hint=_("Give the playlist's number instead (the # column of `djdesk playlists`)."),
+    )
+
+
+async def find_playlist(library: Library, text: str) -> PlaylistSummary:
+    matches = match_playlists(await library.list_playlists(), text)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ambiguous(text, matches)
     raise InputError(
         f"No playlist {text!r} in the library.", hint="See the list with `djdesk playlists`."
     )
