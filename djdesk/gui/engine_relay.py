@@ -27,6 +27,7 @@ from djdesk.core.events import (
 from djdesk.core.i18n import _
 from djdesk.gui.engine_events import BREAKER_LABELS, merged_plan, stats_since
 from djdesk.gui.engine_state import EngineState
+from djdesk.gui.progress.eta import calls_floor_s, format_eta
 from djdesk.gui.progress.outcome import advice, gaps_text, has_gaps
 
 #: Job states of a run still going (a paused run holds its place in the panel's sums).
@@ -89,15 +90,21 @@ class EngineRelay(EngineState):
             self._stats_base = dict(self._last_stats)
         self._session_plans[event.job_id] = event
         pid = self._pid(event.job_id)
-        self._events.publish(merged_plan(pid, self._session_plans.values()))
+        merged = merged_plan(pid, self._session_plans.values())
+        # The lanes' own limits where known (a limit learnt from the provider, e.g. ReccoBeats
+        # at 2.93/s, not the 5/s of the settings the plan used): the panel counts down from
+        # this same estimate, so its ETA and this line agree.
+        limits = {name: s.rate_limit for name, s in self._last_stats.items() if s.rate_limit}
+        floor = max(merged.estimated_s, calls_floor_s(merged.calls_needed, limits))
+        self._events.publish(replace(merged, estimated_s=floor))
         for name, last in self._last_stats.items():  # the rows' numbers from here on
             self._events.publish(stats_since(last, self._stats_base.get(name)))
         calls = sum(event.calls_needed.values())
         hits = sum(event.cache_hits.values())
         self._say(
             logging.INFO,
-            _("Plan: {calls} calls needed, {hits} answers cached, about {s:.0f} s").format(
-                calls=calls, hits=hits, s=event.estimated_s
+            _("Plan: {calls} calls needed, {hits} answers cached; {eta}").format(
+                calls=f"{calls:,}", hits=f"{hits:,}", eta=format_eta(floor)
             ),
             "plan",
         )
@@ -106,8 +113,8 @@ class EngineRelay(EngineState):
                 logging.DEBUG,
                 _("Plan for {provider}: {calls} calls, {hits} cached").format(
                     provider=name,
-                    calls=event.calls_needed.get(name, 0),
-                    hits=event.cache_hits.get(name, 0),
+                    calls=f"{event.calls_needed.get(name, 0):,}",
+                    hits=f"{event.cache_hits.get(name, 0):,}",
                 ),
                 "plan",
             )

@@ -42,6 +42,9 @@ from djdesk.gui.widgets.progress_bar import LazyProgressBar
 
 PROVIDERS = ("deezer", "musicbrainz", "lastfm", "reccobeats")
 _ACTIVE = ("running", "paused")
+#: Seconds of progress before its pace counts in the ETA: the first tracks wait for every
+#: provider's first answer, and their pace said "12 min" for a 5 min run.
+SETTLE_S = 10.0
 
 
 class EnrichmentProgressPanel(QWidget):
@@ -58,7 +61,7 @@ class EnrichmentProgressPanel(QWidget):
         self._eta = EtaEstimator()
         self._job: JobStateChanged | None = None  # the latest event (any run)
         self._jobs: dict[str, JobStateChanged] = {}  # the runs the bar sums, by playlist id
-        self.stats_model = ProviderStatsModel(PROVIDERS, self)
+        self.stats_model = ProviderStatsModel(PROVIDERS, self, clock=clock)
         self.log_model = LogListModel(parent=self)
         self.log_proxy = LogFilterProxy(self)
         self.log_proxy.setSourceModel(self.log_model)
@@ -189,7 +192,7 @@ class EnrichmentProgressPanel(QWidget):
         )
         if "running" in states:
             self._eta.update(self._clock(), done)
-            self.eta.setText(format_eta(self._eta.seconds_left(total)))
+            self.eta.setText(format_eta(self._seconds_left(total)))
             active = sum(j.state in _ACTIVE for j in jobs.values())
             self.status.setText(
                 _("Enriching {n} playlists").format(n=active) if active > 1 else _("Enriching")
@@ -200,6 +203,13 @@ class EnrichmentProgressPanel(QWidget):
             self.status.setText(self._idle_text(states))
         self._status_color(states)
         self._update_buttons()
+
+    def _seconds_left(self, total: int) -> float | None:
+        """One ETA: never below the plan's floor (what the run log's plan line said, counted
+        down), and the recent pace once it has run long enough to mean something."""
+        pace = self._eta.seconds_left(total) if self._eta.span_s >= SETTLE_S else None
+        known = [s for s in (pace, self.stats_model.floor_s()) if s is not None]
+        return max(known) if known else None
 
     def _idle_text(self, states: set[str]) -> str:
         """What the bar's runs came to; a finish that left tracks failed or partial says how

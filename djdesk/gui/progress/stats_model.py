@@ -9,6 +9,8 @@ re-run answers them without the orchestrator ever seeing a lookup (see ``hits``)
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -18,6 +20,7 @@ from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
 from djdesk.gui.engine_events import BREAKER_LABELS
 from djdesk.gui.flat_table_model import FlatTableModel
+from djdesk.gui.progress.eta import calls_floor_s
 
 #: Column keys, in order; every index below is looked up here, never written as a number.
 COLUMNS: tuple[str, ...] = (
@@ -139,8 +142,18 @@ def _fmt_rate(rate: float) -> str:
 class ProviderStatsModel(FlatTableModel):
     headers = _HEADERS
 
-    def __init__(self, providers: tuple[str, ...] = (), parent: Any = None) -> None:
+    def __init__(
+        self,
+        providers: tuple[str, ...] = (),
+        parent: Any = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(parent)
+        self._clock = clock
+        self._needed: dict[str, int] = {}  # the plan's calls per provider
+        self._plan_s = 0.0  # the plan's estimate (the relay's floor) ...
+        self._plan_at = 0.0  # ... and when it came, to count it down
         self._order: list[str] = list(providers)
         self._stats: dict[str, ProviderStats] = {p: ProviderStats(p) for p in providers}
         self._planned: dict[str, int] = {}
@@ -163,6 +176,8 @@ class ProviderStatsModel(FlatTableModel):
             for name in set(plan.calls_needed) | set(plan.cache_hits)
         }
         self._seeded = dict(plan.cache_hits)
+        self._needed = dict(plan.calls_needed)
+        self._plan_s, self._plan_at = plan.estimated_s, self._clock()
         for name, old in self._stats.items():
             self._stats[name] = ProviderStats(
                 name, rate=old.rate, rate_limit=old.rate_limit, breaker=old.breaker
@@ -171,6 +186,18 @@ class ProviderStatsModel(FlatTableModel):
         if self._order:
             last = len(self._order) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(last, len(_HEADERS) - 1))
+
+    def floor_s(self) -> float | None:
+        """The least time the plan's calls still left can take (None before a plan, or when
+        nothing is left): the plan's own estimate counted down, or more when a provider's
+        calls left at its limit now take longer (a 429 lowered it)."""
+        if not self._needed:
+            return None
+        left = {p: max(0, n - self._stats[p].calls) for p, n in self._needed.items()}
+        limits = {p: self._stats[p].rate_limit for p in left}
+        countdown = self._plan_s - (self._clock() - self._plan_at)
+        floor = max(countdown, calls_floor_s(left, limits))
+        return floor if floor > 0 else None
 
     def _ensure(self, name: str) -> int:
         if name not in self._stats:
