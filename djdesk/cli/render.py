@@ -30,9 +30,9 @@ def print_table(
     """
     out = stream or sys.stdout
     text_rows = [[cell_text(v) for v in row] for row in rows]
-    widths = [cell_len(h) for h in headers]
+    widths = [_cells(h) for h in headers]
     for row in text_rows:
-        widths = [max(w, cell_len(c)) for w, c in zip(widths, row, strict=False)]
+        widths = [max(w, _cells(c)) for w, c in zip(widths, row, strict=False)]
     numeric = [
         all(_is_number(r[i]) for r in text_rows if r[i]) and bool(text_rows)
         for i in range(len(headers))
@@ -49,12 +49,20 @@ def print_table(
 
 def cell_text(value: Any) -> str:
     """A value as one table cell: ``None`` empty, control characters as a space."""
-    return "" if value is None else _CONTROL.sub(" ", str(value))
+    if value is None:
+        return ""
+    text = str(value)
+    return text if text.isprintable() else _CONTROL.sub(" ", text)
 
 
 def _pad(text: str, width: int, *, right: bool) -> str:
-    fill = " " * max(0, width - cell_len(text))
+    fill = " " * max(0, width - _cells(text))
     return fill + text if right else text + fill
+
+
+def _cells(text: str) -> int:
+    # ASCII is one cell a character: skip rich's per-character table for the usual cell.
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def _is_number(text: str) -> bool:
