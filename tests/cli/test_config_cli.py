@@ -79,3 +79,20 @@ def test_bad_values_are_clear_errors_and_nothing_is_saved(
     err = capsys.readouterr().err
     assert said in err and "hint:" in err
     assert not default_paths().settings_file.exists()
+
+
+@pytest.mark.parametrize(
+    "argv", [["config", "--json"], ["config", "list", "--json"], ["config", "--json", "list"]]
+)
+def test_config_alone_is_list_and_takes_json_too(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["key"] for r in rows} >= {"key_notation", "rates.lastfm"}
+
+
+def test_without_json_config_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["config"], ["config", "list"]):
+        assert main(argv) == 0
+        assert capsys.readouterr().out.split()[:4] == ["key", "value", "default", "note"]

@@ -29,10 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
             "or 90m, 12h, 30d), endpoints.PROVIDER (URL)."
         ),
     )
+    # `djdesk config` alone is `config list`, so it takes --json too. SUPPRESS on both: a
+    # sub-parser's default would overwrite `config --json list`'s flag.
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_("print JSON"))
     p.set_defaults(handler=lambda args: _list(args))
     actions = p.add_subparsers(dest="config_command", metavar="ACTION")
     ls = actions.add_parser("list", help=_("every setting, its value and the planned rates"))
-    ls.add_argument("--json", action="store_true", help=_("print JSON"))
+    ls.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_("print JSON"))
     ls.set_defaults(handler=_list)
     get = actions.add_parser("get", help=_("print one setting's value"))
     get.add_argument("key", help=_("a dotted key, e.g. rates.lastfm"))
