@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,6 +45,7 @@ _ACTIVE = ("running", "paused")
 #: Seconds of progress before its pace counts in the ETA: the first tracks wait for every
 #: provider's first answer, and their pace said "12 min" for a 5 min run.
 SETTLE_S = 10.0
+RATE_REFRESH_MS = 500
 
 
 class EnrichmentProgressPanel(QWidget):
@@ -65,6 +66,11 @@ class EnrichmentProgressPanel(QWidget):
         self.log_model = LogListModel(parent=self)
         self.log_proxy = LogFilterProxy(self)
         self.log_proxy.setSourceModel(self.log_model)
+        # Rate/s is measured to now: a provider that stops calling must read 0 within a few
+        # seconds even though no snapshot of it comes (only while a run goes).
+        self._rate_timer = QTimer(self)
+        self._rate_timer.setInterval(RATE_REFRESH_MS)
+        self._rate_timer.timeout.connect(self.stats_model.refresh_rates)
 
         self.status = QLabel(_("No enrichment running."))
         # Not a QProgressBar: it repaints synchronously on every change (see LazyProgressBar).
@@ -202,6 +208,11 @@ class EnrichmentProgressPanel(QWidget):
             self.eta.setText("")
             self.status.setText(self._idle_text(states))
         self._status_color(states)
+        self.stats_model.set_running(self.running)
+        if self.running and not self._rate_timer.isActive():
+            self._rate_timer.start()
+        elif not self.running:
+            self._rate_timer.stop()
         self._update_buttons()
 
     def _seconds_left(self, total: int) -> float | None:

@@ -20,6 +20,7 @@ from djdesk.core.i18n import N_, _
 from djdesk.gui import theme
 from djdesk.gui.engine_events import BREAKER_LABELS
 from djdesk.gui.flat_table_model import FlatTableModel
+from djdesk.gui.progress.call_rate import CallRate
 from djdesk.gui.progress.eta import calls_floor_s
 
 #: Column keys, in order; every index below is looked up here, never written as a number.
@@ -57,6 +58,7 @@ _HEADERS = (
     N_("P95"),
 )
 CALLS_COLUMN = COLUMN["calls"]
+RATE_COLUMN = COLUMN["rate"]
 HEDGED_COLUMN = COLUMN["hedged"]
 BREAKER_COLUMN = COLUMN["breaker"]
 RATE_LIMITED_COLUMN = COLUMN["rate_limited"]
@@ -75,7 +77,8 @@ _TIPS = {
     COLUMN["hits"]: N_("Answers served from the local cache (the plan's cached answers included)"),
     COLUMN["shared"]: N_("Identical requests in flight merged into one call"),
     COLUMN["rate"]: N_(
-        "The pace calls go out at now (lower after a 429) against the planned limit"
+        "Calls made per second over the last 5 seconds, against the pace allowed now (lower "
+        "after a 429); “—” when the provider has nothing to do"
     ),
     COLUMN["retries"]: N_("Calls sent again after a failure or a 429"),
     COLUMN["rate_limited"]: N_("Answers saying “too many requests” (HTTP 429)"),
@@ -87,8 +90,8 @@ _TIPS = {
     ),
     COLUMN["breaker"]: N_("Closed: calls flow; open: paused after failures; half-open: trying"),
     COLUMN["budget"]: N_("Calls left in this run's budget"),
-    COLUMN["p50"]: N_("Median latency"),
-    COLUMN["p95"]: N_("95th percentile latency"),
+    COLUMN["p50"]: N_("Median latency of this run's calls"),
+    COLUMN["p95"]: N_("95th percentile latency of this run's calls"),
 }
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -159,6 +162,10 @@ class ProviderStatsModel(FlatTableModel):
         self._planned: dict[str, int] = {}
         self._seeded: dict[str, int] = {}  # the plan's cached answers, per provider
         self._texts: dict[str, tuple[str, ...]] = {}  # formatted cells per provider snapshot
+        self._meters: dict[str, CallRate] = {}  # calls actually made, per provider
+        self._rates: dict[str, str] = {}  # the Rate/s cells (they change with time alone)
+        self._running = False
+        self._idle: set[str] = set(providers)  # nothing planned: drawn greyed
 
     def provider_at(self, row: int) -> ProviderStats | None:
         return self._stats.get(self._order[row]) if 0 <= row < len(self._order) else None
@@ -176,6 +183,8 @@ class ProviderStatsModel(FlatTableModel):
             for name in set(plan.calls_needed) | set(plan.cache_hits)
         }
         self._seeded = dict(plan.cache_hits)
+        for meter in self._meters.values():
+            meter.reset()  # the counters start over at a plan
         self._needed = dict(plan.calls_needed)
         self._plan_s, self._plan_at = plan.estimated_s, self._clock()
         for name, old in self._stats.items():
@@ -183,6 +192,7 @@ class ProviderStatsModel(FlatTableModel):
                 name, rate=old.rate, rate_limit=old.rate_limit, breaker=old.breaker
             )
         self._texts.clear()
+        self.refresh_rates()
         if self._order:
             last = len(self._order) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(last, len(_HEADERS) - 1))
@@ -205,16 +215,64 @@ class ProviderStatsModel(FlatTableModel):
             self.beginInsertRows(QModelIndex(), row, row)
             self._order.append(name)
             self._stats[name] = ProviderStats(name)
+            self._idle.add(name)
             self.endInsertRows()
         return self._order.index(name)
 
     def on_stats(self, snapshots: dict[str, ProviderStats]) -> None:
+        now = self._clock()
         for name, snap in snapshots.items():
             row = self._ensure(name)
+            self._meters.setdefault(name, CallRate()).add(now, snap.calls)
             if self._stats[name] != snap:
                 self._stats[name] = snap
                 self._texts.pop(name, None)
+                self._rates[name] = self.rate_text(snap, now)  # repainted with its row
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+        self.refresh_rates()
+
+    def set_running(self, running: bool) -> None:
+        """A run is going (or paused): rates are measured; after it, every row reads idle."""
+        if running != self._running:
+            self._running = running
+            self.refresh_rates()
+
+    def refresh_rates(self) -> None:
+        """Re-measure every Rate/s cell to now (a stalled provider decays without a new
+        snapshot; the panel calls this on a timer during a run) and repaint those changed."""
+        now = self._clock()
+        last = len(_HEADERS) - 1
+        for row, name in enumerate(self._order):
+            idle = self.idle(name)
+            if idle != (name in self._idle):
+                (self._idle.add if idle else self._idle.discard)(name)
+                self._rates[name] = self.rate_text(self._stats[name], now)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+                continue
+            text = self.rate_text(self._stats[name], now)
+            if self._rates.get(name) != text:
+                self._rates[name] = text
+                idx = self.index(row, RATE_COLUMN)
+                self.dataChanged.emit(idx, idx)
+
+    def rate_text(self, s: ProviderStats, now: float) -> str:
+        """ "3.2 / 4.75": calls/s made lately against the pace allowed now; "— / 4.75" while
+        the provider is idle (no run, or nothing for it in this one) or not measured yet."""
+        allowed = s.rate or s.rate_limit
+        meter = self._meters.get(s.provider)
+        made = meter.rate(now) if meter is not None and self._running else None
+        if not made and not self._planned.get(s.provider, 0):
+            made = None  # nothing to do in this run: idle, not "0 calls/s"
+        shown = "—" if made is None else _fmt_rate(made)
+        return f"{shown} / {_fmt_rate(allowed)}" if allowed else shown
+
+    def idle(self, provider: str) -> bool:
+        """Nothing planned for it in this run (and no calls lately): greyed, like a disabled
+        row, so the eye goes to the providers doing the work."""
+        if self._planned.get(provider, 0):
+            return False
+        meter = self._meters.get(provider)
+        return not (self._running and meter is not None and (meter.rate(self._clock()) or 0) > 0)
 
     def on_breaker(self, provider: str, _old: str, new: str) -> None:
         from dataclasses import replace
@@ -249,9 +307,7 @@ class ProviderStatsModel(FlatTableModel):
         if key == "hit_pct":
             return f"{hits / finished:.0%}" if finished else "—"
         if key == "rate":
-            if s.rate_limit:
-                return f"{_fmt_rate(s.rate)} / {_fmt_rate(s.rate_limit)}"
-            return _fmt_rate(s.rate)
+            return self._rates.get(s.provider) or self.rate_text(s, self._clock())
         if key == "hedged":
             return hedged_text(s)
         if key == "breaker":
@@ -259,6 +315,8 @@ class ProviderStatsModel(FlatTableModel):
         if key == "budget":
             return "∞" if s.budget_left is None else f"{s.budget_left:,}"
         if key in ("p50", "p95"):
+            if not s.calls:  # the orchestrator's window still holds an earlier run's answers
+                return "—"
             return _fmt_ms(s.latency_p50_ms if key == "p50" else s.latency_p95_ms)
         counts = {
             "calls": s.calls,
@@ -289,6 +347,8 @@ class ProviderStatsModel(FlatTableModel):
         if s is None or not 0 <= index.column() < len(_HEADERS):
             return None
         col = index.column()
+        if role == _DISPLAY and col == RATE_COLUMN:
+            return self._rates.get(s.provider) or self.rate_text(s, self._clock())
         if role == _DISPLAY:
             texts = self._texts.get(s.provider)
             if texts is None:
@@ -298,9 +358,13 @@ class ProviderStatsModel(FlatTableModel):
         if role not in _OTHER_ROLES:
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col == BREAKER_COLUMN:
+            if s.provider in self._idle and s.breaker == "closed":
+                return theme.muted_color()
             return theme.state_color(s.breaker)
         if role == Qt.ItemDataRole.ForegroundRole and col == RATE_LIMITED_COLUMN and s.rate_limited:
             return theme.state_color("partial")
+        if role == Qt.ItemDataRole.ForegroundRole and s.provider in self._idle:
+            return theme.muted_color()
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (0, BREAKER_COLUMN):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == CALLS_COLUMN:

@@ -39,9 +39,9 @@ def test_stats_model(qtmodeltester: Any) -> None:
     assert changed == [0]
     texts = [model.index(0, c).data() for c in range(model.columnCount())]
     # Done: 30 answers + 2 failures + the plan's 20 cached (the run has re-read 5 of them so
-    # far; not the 40 calls sent, 6 still waiting); a pace at its limit reads at its limit.
+    # far; not the 40 calls sent, 6 still waiting); no run going: no rate measured.
     assert texts == [
-        "deezer", "52 / 100", "40", "20", "38%", "3", "4.75 / 4.75", "2", "1", "0", "closed",
+        "deezer", "52 / 100", "40", "20", "38%", "3", "— / 4.75", "2", "1", "0", "closed",
         "960", "80 ms", "1.13 s",
     ]  # fmt: skip
     model.on_stats({"deezer": replace(snap, cache_hits=26)})  # the run read more than planned
@@ -73,16 +73,16 @@ def test_a_new_plan_starts_the_rows_over_with_its_cached_answers(qtmodeltester: 
 
 def test_rates_and_latencies_read_right() -> None:
     model = ProviderStatsModel(("deezer",))
-    cases = [
-        (ProviderStats("deezer", rate=9.5, rate_limit=9.5), "rate", "9.5 / 9.5"),
-        (ProviderStats("deezer", rate=2.9268, rate_limit=2.9268), "rate", "2.93 / 2.93"),
-        (ProviderStats("deezer", rate=4.0, rate_limit=5.0), "rate", "4 / 5"),
-        (ProviderStats("deezer", rate=3.0), "rate", "3"),
-        (ProviderStats("deezer", latency_p50_ms=999.0), "p50", "999 ms"),
-        (ProviderStats("deezer", latency_p50_ms=999.7), "p50", "1.00 s"),
-        (ProviderStats("deezer", latency_p50_ms=12_345.0), "p50", "12.35 s"),
-        (ProviderStats("deezer", latency_p95_ms=80.0), "p95", "80 ms"),
-        (ProviderStats("deezer"), "p50", "—"),
+    cases = [  # idle (no run): the allowed pace alone, rounded alike (measured: test_call_rate)
+        (ProviderStats("deezer", rate=9.5, rate_limit=9.5), "rate", "— / 9.5"),
+        (ProviderStats("deezer", rate=2.9268, rate_limit=2.9268), "rate", "— / 2.93"),
+        (ProviderStats("deezer", rate=4.0, rate_limit=5.0), "rate", "— / 4"),
+        (ProviderStats("deezer"), "rate", "—"),
+        (ProviderStats("deezer", calls=1, latency_p50_ms=999.0), "p50", "999 ms"),
+        (ProviderStats("deezer", calls=1, latency_p50_ms=999.7), "p50", "1.00 s"),
+        (ProviderStats("deezer", calls=1, latency_p50_ms=12_345.0), "p50", "12.35 s"),
+        (ProviderStats("deezer", calls=1, latency_p95_ms=80.0), "p95", "80 ms"),
+        (ProviderStats("deezer", calls=1), "p50", "—"),
     ]
     for snap, key, text in cases:
         model.on_stats({"deezer": snap})
