@@ -42,6 +42,11 @@ def camelot_sort_key(camelot: str) -> tuple[int, str]:
         return 99, camelot
 
 
+def count(value: Any) -> str:
+    """A count or rank with thousands separators ("563,623"), like every integer DJDesk shows."""
+    return f"{int(value):,}"
+
+
 def _duration(seconds: Any) -> str:
     s = int(seconds)
     return f"{s // 60}:{s % 60:02d}"
@@ -49,7 +54,12 @@ def _duration(seconds: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """``field`` names a ``TrackRow`` attribute or an enriched field in ``TrackRow.fields``."""
+    """``field`` names a ``TrackRow`` attribute or an enriched field in ``TrackRow.fields``.
+
+    ``width`` is the least the view gives it; the view widens it to fit the header with its sort
+    arrow and ``widest``, the longest text its values show (the digits of a rank), so neither
+    is cut off whatever the font. ``tip`` says what a header name alone cannot (a scale).
+    """
 
     field: str
     header: str
@@ -57,6 +67,8 @@ class Column:
     numeric: bool = False
     enriched: bool = False
     fmt: Callable[[Any], str] = str
+    widest: str = ""
+    tip: str = ""
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -72,13 +84,43 @@ COLUMNS: tuple[Column, ...] = (
     Column("danceability", N_("Dance"), 58, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
     Column("valence", N_("Valence"), 60, numeric=True, enriched=True, fmt=lambda v: f"{v:.2f}"),
     Column("gain", N_("Gain dB"), 64, numeric=True, enriched=True, fmt=lambda v: f"{v:+.1f}"),
-    Column("popularity", N_("Pop."), 48, numeric=True, enriched=True),
+    # Deezer's rank (0 to 1,000,000, higher is more played) for every track, a Spotify crate's
+    # too (found on Deezer by ISRC): Spotify's own 0-100 popularity is gone from its API.
+    Column(
+        "popularity",
+        N_("Deezer rank"),
+        72,
+        numeric=True,
+        enriched=True,
+        fmt=count,
+        widest="1,000,000",
+        tip=N_("Deezer's popularity rank, 0 to 1,000,000: the higher, the more it is played"),
+    ),
     Column("year", N_("Year"), 50, numeric=True, enriched=True),
     Column("genres", N_("Genres / tags"), 160, enriched=True),
-    Column("listeners", N_("Listeners"), 84, numeric=True, enriched=True, fmt=lambda v: f"{v:,}"),
+    Column(
+        "listeners",
+        N_("Listeners"),
+        84,
+        numeric=True,
+        enriched=True,
+        fmt=count,
+        widest="9,999,999",
+        tip=N_("Last.fm listeners of this track"),
+    ),
 )
 
+#: A cell's text margins plus a little air (the "#" column is sized with the same).
+CELL_PADDING = 18
+
 COLUMN_INDEX: dict[str, int] = {c.field: i for i, c in enumerate(COLUMNS)}
+
+
+def fitted_width(column: Column, header: int, text_width: Callable[[str], int]) -> int:
+    """The width a column needs: its header's (``header``, sort arrow included, from the
+    header view) or its widest value's with the cell's padding, never below ``width``."""
+    value = text_width(column.widest) + CELL_PADDING if column.widest else 0
+    return max(column.width, header, value)
 
 
 def raw_value(row: TrackRow, column: Column) -> Any:

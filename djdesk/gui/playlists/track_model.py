@@ -310,6 +310,8 @@ class TrackTableModel(QAbstractTableModel):
         col = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
             return _(col.header)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _(col.tip) if col.tip else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             align = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
+from djdesk.gui.playlists.columns import CELL_PADDING, COLUMN_INDEX, COLUMNS, fitted_width
 from djdesk.gui.playlists.track_model import TrackIdRole, TrackTableModel
 from djdesk.gui.widgets.column_menu import install_column_menu
 
 ROW_HEIGHT = 22
+#: A header label's left padding (the app's stylesheet has 6 px on both sides).
+_LABEL_LEFT = 6
 #: Columns the DJ cannot hide: the title names a row ("#" may go, the rows keep their order).
 ALWAYS_SHOWN: tuple[int, ...] = (COLUMN_INDEX["title"],)
 
@@ -43,11 +45,11 @@ class TrackTableView(QTableView):
         th = self.horizontalHeader()
         th.setSectionsMovable(True)
         th.setHighlightSections(False)
-        for i, col in enumerate(COLUMNS):
-            th.resizeSection(i, col.width)
         th.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        install_column_menu(th, always_shown=ALWAYS_SHOWN)
         self.setSortingEnabled(True)
+        self._arrow_room = 0
+        self.fit_column_widths()
+        install_column_menu(th, always_shown=ALWAYS_SHOWN)
         self._kept: tuple[str | None, list[int], int | None] | None = None
         model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._restore_selection)
@@ -80,8 +82,39 @@ class TrackTableView(QTableView):
         elif current is not None:
             self.current_lost.emit(current)
 
+    def _leave_room_for_the_sort_arrow(self) -> None:
+        """Fusion draws the sort arrow at a section's right edge over a right-aligned label
+        ("Energy" and every number column), however wide the section: the labels end an
+        arrow's width (about half the header's height) before the edge instead, sorted or not,
+        so a click does not shift them. The app's stylesheet gives the other sides."""
+        header = self.horizontalHeader()
+        self._arrow_room = _LABEL_LEFT + header.fontMetrics().height() // 2 + 2
+        header.setStyleSheet(
+            f"QHeaderView::section {{ padding: 3px {self._arrow_room}px 3px {_LABEL_LEFT}px; }}"
+        )
+
+    def header_width(self, section: int) -> int:
+        """What section ``section`` needs for its label and the arrow's room. Not the header's
+        ``sectionSizeFromContents``: under a stylesheet that adds an arrow's width again."""
+        text = self.model().headerData(section, Qt.Orientation.Horizontal)
+        label = self.horizontalHeader().fontMetrics().horizontalAdvance(str(text or ""))
+        return label + _LABEL_LEFT + self._arrow_room + 2  # + the section's divider lines
+
+    def fit_column_widths(self) -> None:
+        """Every column as wide as its label with the room for the sort arrow and as its
+        widest value (``Column.widest``): "Energy" at 56 px had the arrow over its label."""
+        self._leave_room_for_the_sort_arrow()  # the room follows the header's font
+        header = self.horizontalHeader()
+        metrics = self.fontMetrics()
+        for i, col in enumerate(COLUMNS):
+            header.resizeSection(
+                i, fitted_width(col, self.header_width(i), metrics.horizontalAdvance)
+            )
+
     def fit_position_column(self) -> None:
         """Size "#" for the playlist's longest number (a 10,000-track crate needs 5 digits)."""
         digits = max(len(str(self._model.track_count)), 2)
-        width = self.fontMetrics().horizontalAdvance("9" * digits) + 18
-        self.horizontalHeader().resizeSection(COLUMN_INDEX["position"], width)
+        width = self.fontMetrics().horizontalAdvance("9" * digits) + CELL_PADDING
+        header = self.horizontalHeader()
+        position = COLUMN_INDEX["position"]
+        header.resizeSection(position, max(width, self.header_width(position)))

@@ -211,3 +211,26 @@ def test_menu_entry_pins_the_selected_candidate(qtbot: Any, qloop: Any, services
     assert shown is not None
     assert [c.id for c in shown.candidates if c.pinned] == [details.candidates[target].id]
     assert not window.pin_action.isEnabled()  # the table was redrawn: nothing selected
+
+
+def test_every_count_in_the_pane_has_thousands_separators(pane: TrackDetailsPane) -> None:
+    """The review saw "950000" and "4508984" beside Listeners "563,623"."""
+    fields = {
+        "popularity": FieldValue(950000, "deezer", 0.85, 1000.0),
+        "listeners": FieldValue(563623, "lastfm", 0.6, 1000.0),
+        "playcount": FieldValue(4508984, "lastfm", 0.6, 1000.0),
+        "year": FieldValue(2008, "deezer", 0.85, 1000.0),
+        "mode": FieldValue(1, "reccobeats", 0.7, 1000.0),
+        "loudness": FieldValue(-4.863, "reccobeats", 0.7, 1000.0),
+    }
+    row = TrackRow(id=9, position=1, title="Ghost Town", artists="Endless Rhythms", fields=fields)
+    pane.show_details(TrackDetails(row=row))
+    table = pane.fields
+    values = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert values["Deezer rank"] == "950,000"
+    assert values["Listeners"] == "563,623"
+    assert values["Last.fm plays"] == "4,508,984"
+    assert values["Year"] == "2008"  # a year is not a count
+    assert values["Mode"] == "1" and values["Loudness dB"] == "-4.863"
+    sources = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert sources["Last.fm plays"] == "Last.fm" and sources["Mode"] == "ReccoBeats"
