@@ -70,7 +70,7 @@ class EnrichmentProgressPanel(QWidget):
         # seconds even though no snapshot of it comes (only while a run goes).
         self._rate_timer = QTimer(self)
         self._rate_timer.setInterval(RATE_REFRESH_MS)
-        self._rate_timer.timeout.connect(self.stats_model.refresh_rates)
+        self._rate_timer.timeout.connect(self._tick)
 
         self.status = QLabel(_("No enrichment running."))
         # Not a QProgressBar: it repaints synchronously on every change (see LazyProgressBar).
@@ -214,6 +214,14 @@ class EnrichmentProgressPanel(QWidget):
         elif not self.running:
             self._rate_timer.stop()
         self._update_buttons()
+
+    def _tick(self) -> None:
+        """Between track events: rates decay and the ETA counts down (a run waiting on one
+        slow answer sends no event for seconds, and its ETA must not freeze)."""
+        self.stats_model.refresh_rates()
+        if any(j.state == "running" for j in self._jobs.values()):
+            total = sum(j.total for j in self._jobs.values())
+            self.eta.setText(format_eta(self._seconds_left(total)))
 
     def _seconds_left(self, total: int) -> float | None:
         """One ETA: never below the plan's floor (what the run log's plan line said, counted

@@ -88,6 +88,21 @@ def test_panel_says_what_the_plan_line_said_then_counts_down(qtbot: Any) -> None
     assert panel.eta.text() == format_eta(pace) == "about 39 min left"
 
 
+def test_panel_counts_the_floor_down_between_track_events(qtbot: Any) -> None:
+    now = [0.0]
+    panel = EnrichmentProgressPanel(fake_services(step_s=0.0).control, clock=lambda: now[0])
+    qtbot.addWidget(panel)
+    panel.stats_model.on_plan(PlanReady("p", calls_needed={"deezer": 25}, estimated_s=40.0))
+    panel.on_job_state(JobStateChanged("p", "running", 1, 25))
+    assert panel.eta.text() == "about 40 s left"
+    now[0] = 15.0  # no track finished since: the timer's tick counts down
+    panel._tick()
+    assert panel.eta.text() == "about 25 s left"
+    now[0] = 45.0  # past the plan's estimate, no pace yet: it says it does not know
+    panel._tick()
+    assert panel.eta.text() == "estimating…"
+
+
 def test_panel_shows_estimating_with_neither_plan_nor_pace(qtbot: Any) -> None:
     panel = EnrichmentProgressPanel(fake_services(step_s=0.0).control, clock=lambda: 0.0)
     qtbot.addWidget(panel)
