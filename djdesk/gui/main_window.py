@@ -57,6 +57,7 @@ DEFAULT_SIZE = QSize(1280, 800)
 
 class MainWindow(LinkInput, QMainWindow):
     closed = Signal()  # emitted once, after the engine stopped and the window really closed
+    _import_status = ""  # the import line the status bar shows, to clear only that one
     # Set by window_menus.build_menus; panels' signals and tests reach them here.
     add_action: QAction
     paste_action: QAction
@@ -189,6 +190,8 @@ class MainWindow(LinkInput, QMainWindow):
         b.breaker_changed.connect(self.progress.stats_model.on_breaker)
         b.log_messages.connect(self.progress.on_log)
         b.import_progress.connect(self.playlists.importer.on_progress)
+        self.playlists.importer.status_changed.connect(self.progress.show_import)
+        self.playlists.importer.status_changed.connect(self._show_import_status)
         b.job_state_changed.connect(self._on_job_state)
         p = self.playlists
         p.playlist_shown.connect(self._update_actions)
@@ -201,6 +204,16 @@ class MainWindow(LinkInput, QMainWindow):
 
     def _update_actions(self, *_args: object) -> None:
         window_menus.update_actions(self)
+
+    def _show_import_status(self, text: str) -> None:
+        """An import's progress in the status bar too (it read "Ready." through a 100 s
+        import); cleared when the imports end, unless another message replaced it."""
+        bar = self.statusBar()
+        if text:
+            bar.showMessage(text)
+        elif bar.currentMessage() == self._import_status:
+            bar.clearMessage()
+        self._import_status = text
 
     def _on_playlist_removed(self, _pid: str) -> None:
         self._update_actions()

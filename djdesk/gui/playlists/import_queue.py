@@ -28,6 +28,10 @@ OnImported = Callable[[str], Awaitable[None]]
 class ImportQueue(QObject):
     failed = Signal(str)  # the message shown
     in_flight_changed = Signal(int)  # how many imports are running
+    #: One line for the progress panel and the status bar ("Importing 700 of 1,000 tracks…";
+    #: "" once the last import ended): a 100 s import read "Ready." and "No enrichment
+    #: running." there, its progress only in the small inline message.
+    status_changed = Signal(str)
 
     def __init__(
         self,
@@ -44,6 +48,7 @@ class ImportQueue(QObject):
         self._on_imported = on_imported
         self._in_flight: set[str] = set()
         self._progress: dict[str, ImportProgress] = {}
+        self.status = ""  # the last line ``status_changed`` sent
         message.expired.connect(self._show_importing)
 
     @property
@@ -74,6 +79,7 @@ class ImportQueue(QObject):
             return False
         self._in_flight.add(key)
         self.in_flight_changed.emit(len(self._in_flight))
+        self._send_status()
         name = f"import {path.name}" if path is not None else f"import {link}"
         self._tasks.start(self._import(key, link, path), name=name)
         return True
@@ -88,6 +94,33 @@ class ImportQueue(QObject):
                 self._progress[event.source] = event
         if self._in_flight and self._message.kind == "info":
             self._show_importing()
+        self._send_status()
+
+    def status_text(self) -> str:
+        """ "Importing 700 of 1,000 tracks…" (with how many playlists when several), or ""."""
+        n = len(self._in_flight)
+        if not n:
+            return ""
+        read = sum(e.read for e in self._progress.values())
+        totals = [e.total for e in self._progress.values()]
+        if not self._progress:
+            tracks = ""
+        elif None in totals:
+            tracks = _("{read} tracks read").format(read=f"{read:,}")
+        else:
+            total = sum(t for t in totals if t is not None)
+            tracks = _("{read} of {total} tracks").format(read=f"{read:,}", total=f"{total:,}")
+        if n == 1:
+            return _("Importing {tracks}…").format(tracks=tracks) if tracks else _("Importing…")
+        if tracks:
+            return _("Importing {n} playlists: {tracks}…").format(n=n, tracks=tracks)
+        return _("Importing {n} playlists…").format(n=n)
+
+    def _send_status(self) -> None:
+        text = self.status_text()
+        if text != self.status:
+            self.status = text
+            self.status_changed.emit(text)
 
     def _show_importing(self, note: str = "") -> None:
         n = len(self._in_flight)
@@ -117,6 +150,7 @@ class ImportQueue(QObject):
         if not self._in_flight:
             self._progress.clear()
         self.in_flight_changed.emit(len(self._in_flight))
+        self._send_status()
         if self._message.kind == "info":
             if self._in_flight:
                 self._show_importing()

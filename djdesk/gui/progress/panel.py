@@ -73,6 +73,8 @@ class EnrichmentProgressPanel(QWidget):
         self._rate_timer.timeout.connect(self._tick)
 
         self.status = QLabel(_("No enrichment running."))
+        self._base = self.status.text()  # the runs' words, before an import's
+        self._import = ""  # ImportQueue.status: what the imports going have read
         # Not a QProgressBar: it repaints synchronously on every change (see LazyProgressBar).
         self.bar = LazyProgressBar()
         self.bar.setRange(0, 1)
@@ -193,20 +195,23 @@ class EnrichmentProgressPanel(QWidget):
         if self.bar.maximum() != bar_max:
             self.bar.setRange(0, bar_max)
         self.bar.setValue(min(done, bar_max))
+        # A run still importing has no total yet: no "0 of 0 tracks" (the status says more)
         self.count.setText(
             _("{done} of {total} tracks").format(done=f"{done:,}", total=f"{total:,}")
+            if total
+            else ""
         )
         if "running" in states:
             self._eta.update(self._clock(), done)
             self.eta.setText(format_eta(self._seconds_left(total)))
             active = sum(j.state in _ACTIVE for j in jobs.values())
-            self.status.setText(
+            self._set_status(
                 _("Enriching {n} playlists").format(n=active) if active > 1 else _("Enriching")
             )
         else:
             self._eta.reset()
             self.eta.setText("")
-            self.status.setText(self._idle_text(states))
+            self._set_status(self._idle_text(states))
         self._status_color(states)
         self.stats_model.set_running(self.running)
         if self.running and not self._rate_timer.isActive():
@@ -214,6 +219,22 @@ class EnrichmentProgressPanel(QWidget):
         elif not self.running:
             self._rate_timer.stop()
         self._update_buttons()
+
+    def show_import(self, text: str) -> None:
+        """An import's progress ("Importing 700 of 1,000 tracks…", "" when it ended): the
+        status shows it while no enrichment counts tracks, and after the run's words when one
+        does (a 100 s import read "No enrichment running.")."""
+        self._import = text
+        self._set_status(self._base)
+
+    def _set_status(self, text: str) -> None:
+        self._base = text
+        if not self._import:
+            self.status.setText(text)
+        elif any(j.state in _ACTIVE and j.total for j in self._jobs.values()):
+            self.status.setText(f"{text} · {self._import}")
+        else:
+            self.status.setText(self._import)
 
     def _tick(self) -> None:
         """Between track events: rates decay and the ETA counts down (a run waiting on one
@@ -296,4 +317,4 @@ class EnrichmentProgressPanel(QWidget):
         self.pause_button.setEnabled(self.running)
         self.cancel_button.setEnabled(self.running)
         if self._control.paused and self.running:
-            self.status.setText(_("Paused"))
+            self._set_status(_("Paused"))
