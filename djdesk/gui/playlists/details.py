@@ -29,6 +29,7 @@ from djdesk.core.i18n import N_, _
 from djdesk.core.provider_names import provider_label, source_label
 from djdesk.gui import theme
 from djdesk.gui.playlists.columns import COLUMNS, Column, format_key
+from djdesk.gui.playlists.details_pin import PinIdForm
 from djdesk.gui.playlists.track_model import provenance_text
 from djdesk.gui.services import Candidate, TrackDetails
 
@@ -168,7 +169,10 @@ class TrackDetailsPane(QScrollArea):
             lay.addWidget(widget)
             self._sections += [head, widget]
         lay.addWidget(self.pin_button)
-        self._sections.append(self.pin_button)
+        self.pin_other = PinIdForm()  # a record no run listed, by its id or link
+        self.pin_other.submitted.connect(self._on_pin_other)
+        lay.addWidget(self.pin_other)
+        self._sections += [self.pin_button, self.pin_other]
         lay.addStretch(1)
         self.setWidget(body)
         self.show_details(None)
@@ -215,6 +219,8 @@ class TrackDetailsPane(QScrollArea):
         return self._details
 
     def show_details(self, details: TrackDetails | None) -> None:
+        if details is None or self._details is None or details.row.id != self._details.row.id:
+            self.pin_other.reset()  # another track; the same one refreshed keeps what is typed
         self._details = details
         for w in self._sections:
             w.setVisible(details is not None)
@@ -397,6 +403,10 @@ class TrackDetailsPane(QScrollArea):
         )
         self.pin_button.setEnabled(ok)
         self.candidate_selected.emit(ok)
+
+    def _on_pin_other(self, provider: str, value: str) -> None:
+        if self._details is not None:
+            self.pin_requested.emit(self._details.row.id, provider, value)
 
     def _on_pin_clicked(self) -> None:
         self.pin_selected()
