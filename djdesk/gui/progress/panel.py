@@ -112,7 +112,7 @@ class EnrichmentProgressPanel(QWidget):
         # Retries, 429s and Shared rarely pass 9,999; the rest can on a 10,000-track run.
         samples = {
             "provider": "musicbrainz",
-            "done": "9999 / 9999",
+            "done": "9,999 / 9,999",
             "shared": "9,999",
             "rate": "10.25 / 10.25",
             "retries": "9,999",

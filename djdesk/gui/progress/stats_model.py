@@ -303,7 +303,8 @@ class ProviderStatsModel(FlatTableModel):
         if key == "provider":
             return s.provider
         if key == "done":
-            return f"{min(finished, planned) if planned else finished} / {planned or '—'}"
+            shown = min(finished, planned) if planned else finished
+            return f"{shown:,} / {planned:,}" if planned else f"{shown:,} / —"
         if key == "hit_pct":
             return f"{hits / finished:.0%}" if finished else "—"
         if key == "rate":

@@ -116,3 +116,11 @@ def test_panel_measures_rates_only_while_a_run_goes(qtbot: Any) -> None:
     assert _rate(model, 0) == "5 / 9.5"
     panel.on_job_state(JobStateChanged("p", "done", 50, 50))
     assert _rate(model, 0) == "— / 9.5" and not panel._rate_timer.isActive()
+
+
+def test_done_counts_have_thousands_separators() -> None:
+    model = ProviderStatsModel(("reccobeats",))
+    model.on_plan(PlanReady("p", calls_needed={"reccobeats": 802}, cache_hits={"reccobeats": 1400}))
+    model.on_stats({"reccobeats": ProviderStats("reccobeats", calls=300, successes=300)})
+    assert model.index(0, COLUMN["done"]).data() == "1,700 / 2,202"
+    assert model.index(0, COLUMN["hits"]).data() == "1,400"
