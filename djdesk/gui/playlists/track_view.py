@@ -4,8 +4,10 @@ Why its own class: a filter change resets ``TrackTableModel`` (rows come and go)
 ``QTableView`` then forgets which tracks the DJ had selected. This view remembers the selected
 track ids before a reset and selects those still shown after it; ``current_lost`` tells the
 panel when the track its details pane shows was filtered out. It also sizes "#" for the
-playlist's longest number, and its header's right-click menu hides and shows columns (a DJ who
-never reads Valence or Listeners drops them; ``ui_state`` keeps the header, hidden ones too).
+playlist's longest number and every column for its label, the sort arrow's room and its widest
+value (labels stop short of the arrow Fusion draws at the right edge). Its header's right-click
+menu hides and shows columns (a DJ who never reads Valence or Listeners drops them;
+``ui_state`` keeps the header, hidden ones too).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class TrackTableView(QTableView):
         model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._restore_selection)
         model.modelReset.connect(self.fit_position_column)
+        model.modelReset.connect(self.widen_cut_numbers)
 
     def selected_track_ids(self) -> list[int]:
         rows = self.selectionModel().selectedRows()
@@ -118,3 +121,15 @@ class TrackTableView(QTableView):
         header = self.horizontalHeader()
         position = COLUMN_INDEX["position"]
         header.resizeSection(position, max(width, self.header_width(position)))
+
+    def widen_cut_numbers(self) -> None:
+        """A shown count column narrower than its widest value (a width saved before the rank
+        got its separators: "95…" at 48 px) is widened: an elided number reads as another
+        number. Labels may still elide: the DJ narrowed them, the header tooltip has them."""
+        header = self.horizontalHeader()
+        advance = self.fontMetrics().horizontalAdvance
+        for i, col in enumerate(COLUMNS):
+            if col.widest and not header.isSectionHidden(i):
+                need = advance(col.widest) + CELL_PADDING
+                if header.sectionSize(i) < need:
+                    header.resizeSection(i, need)

@@ -140,3 +140,23 @@ def test_the_sort_arrow_is_drawn_beside_a_right_aligned_label_not_over_it(
     }
     assert text and arrow, "the label and the arrow are both painted"
     assert max(text) < min(arrow), (sorted(text)[-3:], sorted(arrow)[:3])
+
+
+def test_a_saved_narrow_rank_column_is_widened_but_a_hidden_one_stays_hidden(
+    qtbot: Any, services: Services
+) -> None:
+    """Window state saved before this change restores "Pop." at 48 px: "95…" would be shown."""
+    model = _model(services)
+    view = TrackTableView(model)
+    qtbot.addWidget(view)
+    header = view.horizontalHeader()
+    listeners = COLUMN_INDEX["listeners"]
+    header.resizeSection(RANK, 48)
+    header.hideSection(listeners)
+    title = COLUMN_INDEX["title"]
+    header.resizeSection(title, 40)  # a label column the DJ narrowed stays as it is
+    model.reload()  # what choosing a playlist after the restore does
+    need = view.fontMetrics().horizontalAdvance("1,000,000") + CELL_PADDING
+    assert header.sectionSize(RANK) >= need
+    assert header.isSectionHidden(listeners)
+    assert header.sectionSize(title) == 40
