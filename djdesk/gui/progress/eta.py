@@ -26,6 +26,11 @@ class EtaEstimator:
     def update(self, now: float, done: int) -> None:
         if self._points and done < self._points[-1][1]:
             self._points.clear()  # a new run started
+        if len(self._points) == 1 and done == self._points[0][1]:
+            # No track finished yet: the import, the plan and every provider's first answer
+            # are not the run's pace. The window starts at the last moment before progress
+            # (a hostile 200-track run read "1 of 200 · about 41 min left" at 15 s).
+            self._points.clear()
         self._points.append((now, done))
         while len(self._points) > 2 and now - self._points[0][0] > self.window_s:
             self._points.popleft()

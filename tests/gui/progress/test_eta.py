@@ -23,6 +23,17 @@ def test_floor_is_the_slowest_providers_calls_at_its_rate() -> None:
     assert calls_floor_s({}, rates) == 0.0
 
 
+def test_estimator_ignores_the_wait_before_the_first_track() -> None:
+    eta = EtaEstimator(window_s=30)
+    for t in range(15):  # importing, planning, first answers: nothing finished
+        eta.update(float(t), 0)
+    eta.update(15.0, 1)
+    assert eta.span_s == 1.0  # from the last moment before progress, not from 0 s
+    for t in range(16, 26):
+        eta.update(float(t), (t - 14) * 5)  # 5 tracks/s
+    assert eta.seconds_left(200) == pytest.approx((200 - 55) / (55 / 11))  # since 14 s
+
+
 def test_estimator_span_counts_the_window() -> None:
     eta = EtaEstimator(window_s=30)
     assert eta.span_s == 0.0
