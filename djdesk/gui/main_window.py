@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -22,6 +23,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -48,6 +50,9 @@ from djdesk.gui.services import Services
 from djdesk.gui.tasks import TaskRegistry
 from djdesk.gui.ui_state import UiState, fit_to
 from djdesk.gui.window_input import LinkInput
+
+if TYPE_CHECKING:
+    from djdesk.gui.dialogs.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 SHUTDOWN_BUDGET_S = 2.5
@@ -98,6 +103,7 @@ class MainWindow(LinkInput, QMainWindow):
         self._shown_once = False
         self._closed = False
         self._shutdown_task: asyncio.Task[None] | None = None
+        self.settings_dialog: SettingsDialog | None = None  # while it is open
 
         # Qt appends the application display name ("… — DJDesk") on every platform.
         self.setWindowTitle(_("Demo mode — offline sandbox") if demo else "")
@@ -256,27 +262,47 @@ class MainWindow(LinkInput, QMainWindow):
             settings_mod.save(self.settings, self.paths.settings_file)
 
     def open_settings(self) -> None:
+        """Show the settings window-modal with ``open()``; its answer arrives in ``finished``.
+
+        Never ``exec()``: a nested Qt loop inside the qasync loop ran the key check's callbacks
+        re-entrantly and a later window in the same process crashed (review 2, #13).
+        """
         from djdesk.gui.dialogs.settings_dialog import SettingsDialog
 
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return
         dialog = SettingsDialog(self.settings, self.services.accounts, self.tasks, self)
-        if dialog.exec():
-            new = dialog.result_settings()
-            if new is not None:
-                try:
-                    settings_mod.save(new, self.paths.settings_file)
-                except (DJDeskError, OSError) as exc:
-                    self.report_error(exc)
-                    return
-                self.settings = new
-                self.set_key_notation(new.key_notation)
-                self.statusBar().showMessage(_("Settings saved."), 5000)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda code: self._on_settings_finished(dialog, code))
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _on_settings_finished(self, dialog: SettingsDialog, code: int) -> None:
+        self.settings_dialog = None
+        new = dialog.result_settings() if code == QDialog.DialogCode.Accepted.value else None
+        if new is None:
+            return
+        try:
+            settings_mod.save(new, self.paths.settings_file)
+        except (DJDeskError, OSError) as exc:
+            self.report_error(exc)
+            return
+        self.settings = new
+        self.set_key_notation(new.key_notation)
+        self.statusBar().showMessage(_("Settings saved."), 5000)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
             _("About DJDesk"),
             _("DJDesk {v}\nImport playlists and enrich every track for DJs.").format(v=__version__),
+            QMessageBox.StandardButton.Ok,
+            self,
         )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): no nested event loop (see open_settings)
 
     def report_error(self, exc: BaseException) -> None:
         """Errors from tasks and slots: a status line, never a crash."""

@@ -1,7 +1,8 @@
 """CacheInspectorPanel: namespaces, paged entries with search, the JSON of one entry, actions.
 
-Destructive actions (delete, purge, bump, import) ask first through ``confirm``; tests replace
-``confirm`` and ``ask_path`` instead of clicking modal dialogs. Every store call is async (run as
+Destructive actions (delete, purge, bump, import) ask first through ``confirm`` (an awaited,
+window-modal box: ``dialogs.ask``); tests replace ``confirm`` and ``ask_path`` instead of
+clicking modal dialogs. Every store call is async (run as
 a task); after each action the namespace list and the entries page are re-queried so counts
 never lie, then ``action_done`` fires with the message shown.
 """
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,19 +38,11 @@ from djdesk.gui import theme
 from djdesk.gui.cache_inspector.entries_model import CacheEntriesModel
 from djdesk.gui.cache_inspector.json_model import build_json_model
 from djdesk.gui.cache_inspector.namespace_model import NamespaceListModel, NamespaceRole
+from djdesk.gui.dialogs.ask import Confirm, confirm_dialog, confirmed
 from djdesk.gui.services import CacheBrowser, CacheEntryRow
 from djdesk.gui.tasks import TaskRegistry
 
-Confirm = Callable[[str, str], bool]
 AskPath = Callable[[str, bool], Path | None]
-
-
-def _confirm_dialog(parent: QWidget) -> Confirm:
-    def confirm(title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text)
-        return answer == QMessageBox.StandardButton.Yes
-
-    return confirm
 
 
 def _path_dialog(parent: QWidget) -> AskPath:
@@ -76,7 +68,7 @@ class CacheInspectorPanel(QWidget):
         self._cache = cache
         self._tasks = tasks
         self._shown: tuple[str, str] | None = None
-        self.confirm: Confirm = _confirm_dialog(self)
+        self.confirm: Confirm = confirm_dialog(self)
         self.ask_path: AskPath = _path_dialog(self)
         self.ns_model = NamespaceListModel(cache, self)
         self.entries_model = CacheEntriesModel(cache, tasks, parent=self)
@@ -308,10 +300,15 @@ class CacheInspectorPanel(QWidget):
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def _act(self, op: Callable[[], Awaitable[str]]) -> None:
-        self._tasks.start(self._act_async(op), name="cache action")
+    def _act(self, op: Callable[[], Awaitable[str]], ask: tuple[str, str] | None = None) -> None:
+        """Run ``op`` as a task; with ``ask`` (title, question) only once the user said yes."""
+        self._tasks.start(self._act_async(op, ask), name="cache action")
 
-    async def _act_async(self, op: Callable[[], Awaitable[str]]) -> None:
+    async def _act_async(
+        self, op: Callable[[], Awaitable[str]], ask: tuple[str, str] | None = None
+    ) -> None:
+        if ask is not None and not await confirmed(self.confirm, *ask):
+            return
         kind = "info"
         try:
             text = await op()
@@ -327,16 +324,14 @@ class CacheInspectorPanel(QWidget):
 
     def delete_selected(self) -> None:
         e = self.current_entry()
-        if e is None or not self.confirm(
-            _("Delete entry"), _("Delete {key} from the cache?").format(key=e.key)
-        ):
+        if e is None:
             return
 
         async def op() -> str:
             await self._cache.delete(e.namespace, e.key)
             return _("Deleted {key}.").format(key=e.key)
 
-        self._act(op)
+        self._act(op, (_("Delete entry"), _("Delete {key} from the cache?").format(key=e.key)))
 
     def expire_selected(self) -> None:
         e = self.current_entry()
@@ -351,31 +346,37 @@ class CacheInspectorPanel(QWidget):
 
     def purge_namespace(self) -> None:
         ns = self.current_namespace()
-        if ns is None or not self.confirm(
-            _("Purge namespace"),
-            _("Delete every entry in {ns}? This cannot be undone.").format(ns=ns),
-        ):
+        if ns is None:
             return
 
         async def op() -> str:
             n = await self._cache.purge(ns)
             return _("Purged {n} entries from {ns}.").format(n=n, ns=ns)
 
-        self._act(op)
+        self._act(
+            op,
+            (
+                _("Purge namespace"),
+                _("Delete every entry in {ns}? This cannot be undone.").format(ns=ns),
+            ),
+        )
 
     def bump_namespace(self) -> None:
         ns = self.current_namespace()
-        if ns is None or not self.confirm(
-            _("Bump version"),
-            _("Mark every entry in {ns} as stale by bumping its version?").format(ns=ns),
-        ):
+        if ns is None:
             return
 
         async def op() -> str:
             v = await self._cache.bump(ns)
             return _("{ns} is now at version {v}.").format(ns=ns, v=v)
 
-        self._act(op)
+        self._act(
+            op,
+            (
+                _("Bump version"),
+                _("Mark every entry in {ns} as stale by bumping its version?").format(ns=ns),
+            ),
+        )
 
     def vacuum(self) -> None:
         async def op() -> str:
@@ -397,16 +398,19 @@ class CacheInspectorPanel(QWidget):
 
     def import_(self) -> None:
         path = self.ask_path(_("Import cache"), False)
-        if path is None or not self.confirm(
-            _("Import cache"),
-            _("Import entries from {name}? Entries with the same key are replaced.").format(
-                name=path.name
-            ),
-        ):
+        if path is None:
             return
 
         async def op() -> str:
             n = await self._cache.import_(path)
             return _("Imported {n} entries.").format(n=n)
 
-        self._act(op)
+        self._act(
+            op,
+            (
+                _("Import cache"),
+                _("Import entries from {name}? Entries with the same key are replaced.").format(
+                    name=path.name
+                ),
+            ),
+        )

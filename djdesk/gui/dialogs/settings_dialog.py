@@ -61,6 +61,10 @@ class SettingsDialog(QDialog):
         self._accounts = accounts
         self._tasks = tasks
         self._result: Settings | None = None
+        #: False once the dialog finished: a key check or login still running (its call goes on)
+        #: must not touch widgets that ``WA_DeleteOnClose`` is about to delete.
+        self.showing = True
+        self.finished.connect(self._on_finished)
         tabs = QTabWidget()
         tabs.addTab(self._accounts_tab(), _("Accounts"))
         tabs.addTab(self._general_tab(), _("General"))
@@ -212,6 +216,9 @@ class SettingsDialog(QDialog):
         lay.addWidget(self.ttl_table)
         return page
 
+    def _on_finished(self, _code: int) -> None:
+        self.showing = False
+
     # --- accounts --------------------------------------------------------------------------------
 
     def _refresh_accounts(self) -> None:
@@ -227,9 +234,11 @@ class SettingsDialog(QDialog):
             try:
                 await self._accounts.spotify_login()
             except DJDeskError as exc:
-                self.spotify_status.setText(f"{exc.message} {exc.hint}".strip())
+                if self.showing:
+                    self.spotify_status.setText(f"{exc.message} {exc.hint}".strip())
                 return
-            self._refresh_accounts()
+            if self.showing:
+                self._refresh_accounts()
 
         self.spotify_status.setText(_("Waiting for the browser…"))
         self._tasks.start(login(), name="spotify login")
@@ -245,7 +254,10 @@ class SettingsDialog(QDialog):
             try:
                 await self._accounts.set_lastfm_key(key)
             except DJDeskError as exc:
-                self._key_message(f"{exc.message} {exc.hint}".strip(), "error")
+                if self.showing:
+                    self._key_message(f"{exc.message} {exc.hint}".strip(), "error")
+                return
+            if not self.showing:
                 return
             self.lastfm_key.clear()
             self.lastfm_key.setPlaceholderText(_("a key is stored"))

@@ -12,14 +12,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from djdesk.core.i18n import _
+from djdesk.gui.dialogs.ask import Confirm, confirm_dialog, confirmed
 from djdesk.gui.playlists import links
 from djdesk.gui.playlists.import_queue import ImportQueue
 from djdesk.gui.playlists.inline_message import InlineMessage
@@ -46,16 +45,6 @@ DEMO_LINKS = (
 #: The playlist list never gets so narrow that its names vanish behind the count and state.
 LIST_MIN_WIDTH = 230
 
-Confirm = Callable[[str, str], bool]
-
-
-def _confirm_dialog(parent: QWidget) -> Confirm:
-    def confirm(title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text)
-        return answer == QMessageBox.StandardButton.Yes
-
-    return confirm
-
 
 class PlaylistBrowserPanel(QWidget):
     playlist_imported = Signal(str)
@@ -69,8 +58,8 @@ class PlaylistBrowserPanel(QWidget):
         super().__init__(parent)
         self._services = services
         self._tasks = tasks
-        #: Asks before a destructive step; tests replace it (or patch ``QMessageBox``).
-        self.confirm: Confirm = _confirm_dialog(self)
+        #: Asks before a destructive step (an awaited box, never ``exec()``); tests replace it.
+        self.confirm: Confirm = confirm_dialog(self)
         self.playlist_model = PlaylistListModel(services.library, self)
         self.track_model = TrackTableModel(services.library, parent=self)
 
@@ -285,15 +274,15 @@ class PlaylistBrowserPanel(QWidget):
         row = self.playlist_model.row_of(pid)
         info = self.playlist_model.playlist_at(row) if row is not None else None
         name = info.name if info is not None else pid
-        if not self.confirm(
-            _("Remove playlist"),
-            _(
-                "Remove “{name}” from the library? Its enrichment results stay in the cache, "
-                "so importing it again is quick."
-            ).format(name=name),
-        ):
-            return
-        self._tasks.start(self._remove(pid), name=f"remove {pid}")
+        question = _(
+            "Remove “{name}” from the library? Its enrichment results stay in the cache, "
+            "so importing it again is quick."
+        ).format(name=name)
+        self._tasks.start(self._ask_and_remove(pid, question), name=f"remove {pid}")
+
+    async def _ask_and_remove(self, pid: str, question: str) -> None:
+        if await confirmed(self.confirm, _("Remove playlist"), question):
+            await self._remove(pid)
 
     async def _remove(self, pid: str) -> None:
         # ``remove`` may return an awaitable that finishes once the library deleted the row;

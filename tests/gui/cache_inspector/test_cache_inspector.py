@@ -139,6 +139,37 @@ def test_panel_shows_expires_and_deletes_an_entry(
     assert panel.ns_model.index(0, 1).data() == "899"
 
 
+def test_delete_asks_in_a_box_that_does_not_block_the_loop(
+    qtbot: Any, qloop: Any, cache: FakeCacheBrowser
+) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    p = CacheInspectorPanel(cache, TaskRegistry())  # the real confirm: an open() box
+    qtbot.addWidget(p)
+    p.show()
+    with qtbot.waitSignal(p.entries_model.loaded, timeout=3000):
+        p.refresh()
+    p.select_entry(0)
+    before = p.entries_model.total
+    p.delete_selected()
+    boxes: list[QMessageBox] = []
+    qtbot.waitUntil(
+        lambda: bool(
+            boxes.extend(
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.isVisible()
+            )
+            or boxes
+        ),
+        timeout=3000,
+    )
+    assert p.entries_model.total == before, "nothing is deleted before the answer"
+    with qtbot.waitSignal(p.action_done, timeout=3000):
+        boxes[0].button(QMessageBox.StandardButton.Yes).click()
+    assert p.entries_model.total == before - 1
+
+
 def test_destructive_actions_ask_first(qtbot: Any, panel: CacheInspectorPanel) -> None:
     with qtbot.waitSignal(panel.entries_model.loaded, timeout=3000):
         panel.namespaces.selectRow(1)

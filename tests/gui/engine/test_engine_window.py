@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.modeltest import ModelTester
@@ -220,9 +220,17 @@ def test_settings_saved_in_demo_mode_write_no_sandbox_endpoint(
         ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
         ok.click()
 
-    QTimer.singleShot(0, accept_the_dialog)
-    window.open_settings()
-    assert shown
+    window.open_settings()  # open(), not exec(): returns with the dialog showing
+    qtbot.waitUntil(
+        lambda: window.settings_dialog is not None and window.settings_dialog.isVisible()
+    )
+    assert window.settings_dialog.isModal()
+    with qtbot.waitSignal(window.settings_dialog.finished, timeout=3000):
+        accept_the_dialog()
+    assert shown and window.settings_dialog is None
+    qtbot.waitUntil(
+        lambda: not any(isinstance(w, SettingsDialog) for w in QApplication.topLevelWidgets())
+    )
     text = window.paths.settings_file.read_text(encoding="utf-8")
     assert "127.0.0.1" not in text
     saved = settings_mod.load(window.paths.settings_file)

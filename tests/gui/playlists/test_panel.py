@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from djdesk.core.events import ImportProgress
 from djdesk.gui import fake_catalog
@@ -46,6 +46,24 @@ def _finish(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.progress.status.text() == "Finished", timeout=10000)
 
 
+def _answer(qtbot: Any, button: QMessageBox.StandardButton) -> str:
+    """Click ``button`` in the open confirmation box (shown with open(), no nested loop)."""
+    box: list[QMessageBox] = []
+
+    def find() -> bool:
+        box[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "confirmBox" and w.isVisible()
+        ]
+        return bool(box)
+
+    qtbot.waitUntil(find, timeout=3000)
+    text = box[0].text()
+    box[0].button(button).click()
+    return text
+
+
 # --- remove --------------------------------------------------------------------------------------
 
 
@@ -53,15 +71,15 @@ def test_remove_asks_first_and_a_no_keeps_the_playlist(
     qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pid = _import(qtbot, window)
-    asked: list[str] = []
-
-    def no(_parent: Any, title: str, text: str) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", no)
-    window.remove_action.trigger()
-    assert len(asked) == 1 and "Remove “" in asked[0]
+    window.remove_action.trigger()  # returns at once: the box is open(), not exec()
+    asked = _answer(qtbot, QMessageBox.StandardButton.No)
+    assert "Remove “" in asked
+    qtbot.waitUntil(
+        lambda: (
+            not any(t.get_name() == f"remove {pid}" and not t.done() for t in asyncio.all_tasks())
+        ),
+        timeout=3000,
+    )
     assert window.playlists.playlist_model.row_of(pid) is not None
     assert pid in {p.id for p in window.services.library.playlists()}  # type: ignore[attr-defined]
 
@@ -76,11 +94,11 @@ def test_remove_confirmed_updates_the_list_after_the_delete(
     first = _import(qtbot, window)
     second = _import(qtbot, window, SPOTIFY)
     _finish(qtbot, window)
-    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     panel = window.playlists
     assert panel.current_playlist() == second
     with qtbot.waitSignal(panel.playlist_removed, timeout=3000) as blocker:
         window.remove_action.trigger()
+        _answer(qtbot, QMessageBox.StandardButton.Yes)
     assert blocker.args == [second]
     model = panel.playlist_model
     assert model.rowCount() == 1 and model.row_of(second) is None

@@ -1,0 +1,84 @@
+"""Modal questions without a nested event loop: ``open()`` the dialog and await its answer.
+
+Why not ``exec()`` / ``QMessageBox.question``: those spin a second Qt event loop inside a
+callback of the qasync loop. asyncio callbacks (a Last.fm key check, a run's events) then run
+re-entrantly inside that callback, and closing the window afterwards and opening another runtime
+in the same process crashed in qasync's timer (review 2, #13: 5 of 7 runs SIGSEGV). ``open()``
+shows the same window-modal dialog and returns at once; its ``finished`` signal resolves a
+future on the one loop, and ``WA_DeleteOnClose`` frees it, so nothing outlives the answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+#: Asks a yes/no question; may answer at once (tests) or later (the real, awaited dialog).
+Confirm = Callable[[str, str], "Awaitable[bool] | bool"]
+
+
+def answer_of(dialog: QDialog) -> asyncio.Future[int]:
+    """A future resolved with ``dialog``'s result code when it finishes (or 0 if destroyed)."""
+    future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def done(code: int) -> None:
+        if not future.done():
+            future.set_result(int(code))
+
+    dialog.finished.connect(done)
+    dialog.destroyed.connect(lambda *_a: done(QDialog.DialogCode.Rejected.value))
+    return future
+
+
+def open_dialog(dialog: QDialog) -> asyncio.Future[int]:
+    """Show ``dialog`` window-modal with ``open()`` (deleted on close) and return its answer."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    future = answer_of(dialog)
+    dialog.open()
+    return future
+
+
+async def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    """A Yes/No question box; True only for Yes. Cancelling the awaiting task closes the box."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setObjectName("confirmBox")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    said_yes: list[bool] = []
+    box.buttonClicked.connect(
+        lambda button: said_yes.append(box.standardButton(button) == QMessageBox.StandardButton.Yes)
+    )
+    try:
+        await open_dialog(box)
+    except asyncio.CancelledError:
+        with contextlib.suppress(RuntimeError):  # already deleted with its parent
+            box.close()
+        raise
+    return said_yes[-1:] == [True]
+
+
+def confirm_dialog(parent: QWidget) -> Confirm:
+    """The panels' default ``confirm``: the awaited Yes/No box over ``parent``."""
+
+    def confirm(title: str, text: str) -> Awaitable[bool]:
+        return ask_yes_no(parent, title, text)
+
+    return confirm
+
+
+async def confirmed(confirm: Confirm, title: str, text: str) -> bool:
+    """Ask through ``confirm`` whether it answers at once or has to be awaited."""
+    answer = confirm(title, text)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    return bool(answer)

@@ -1,0 +1,69 @@
+"""dialogs.ask: questions shown with open() and awaited, never a nested exec() loop."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from djdesk.gui.dialogs.ask import ask_yes_no, confirmed
+
+
+def _open_box(qtbot: Any) -> QMessageBox:
+    found: list[QMessageBox] = []
+
+    def find() -> bool:
+        found[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "confirmBox" and w.isVisible()
+        ]
+        return bool(found)
+
+    qtbot.waitUntil(find, timeout=3000)
+    return found[0]
+
+
+def _boxes() -> list[QWidget]:
+    return [w for w in QApplication.topLevelWidgets() if w.objectName() == "confirmBox"]
+
+
+def test_yes_and_no_are_answered_and_the_box_is_deleted(qtbot: Any, qloop: Any) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    for button, expected in (
+        (QMessageBox.StandardButton.Yes, True),
+        (QMessageBox.StandardButton.No, False),
+    ):
+        task = asyncio.ensure_future(ask_yes_no(parent, "Title", "Really?"))
+        box = _open_box(qtbot)
+        assert box.isModal() and box.text() == "Really?"
+        assert not task.done(), "the caller waits for the answer without a nested loop"
+        box.button(button).click()
+        qtbot.waitUntil(task.done, timeout=3000)
+        assert task.result() is expected
+        qtbot.waitUntil(lambda: not _boxes(), timeout=3000)  # WA_DeleteOnClose
+
+
+def test_escape_and_a_cancelled_caller_mean_no(qtbot: Any, qloop: Any) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    task = asyncio.ensure_future(ask_yes_no(parent, "Title", "Really?"))
+    _open_box(qtbot).reject()  # Esc / the close button
+    qtbot.waitUntil(task.done, timeout=3000)
+    assert task.result() is False
+
+    task = asyncio.ensure_future(ask_yes_no(parent, "Title", "Really?"))
+    _open_box(qtbot)
+    task.cancel()
+    qtbot.waitUntil(task.done, timeout=3000)
+    qtbot.waitUntil(lambda: not _boxes(), timeout=3000)
+
+
+def test_confirmed_takes_an_immediate_or_an_awaited_answer(arun: Any) -> None:
+    async def later(_t: str, _x: str) -> bool:
+        return True
+
+    assert arun(confirmed(lambda _t, _x: False, "t", "x")) is False
+    assert arun(confirmed(later, "t", "x")) is True
