@@ -81,6 +81,7 @@ class MainWindow(LinkInput, QMainWindow):
     bump_action: QAction
     notation_actions: dict[str, QAction]
     track_columns_menu: QMenu  # View > Track columns: one tick per track table column
+    demo_menu: QMenu  # File > Demo playlists (demo mode, once the runtime is open)
 
     def __init__(
         self,
@@ -123,16 +124,9 @@ class MainWindow(LinkInput, QMainWindow):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         if demo:
-            self.banner.setText(
-                _(
-                    "Demo mode — offline sandbox. Every provider is simulated on this computer; "
-                    "no account or network needed. Pick a demo playlist on the left, or drop a "
-                    "link."
-                )
-            )
             self.banner.setStyleSheet(theme.banner_style("demo"))
             self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.setVisible(bool(self.banner.text()))
+        self._update_banner()
         central = QWidget()
         cl = QVBoxLayout(central)
         cl.setContentsMargins(6, 6, 6, 0)
@@ -173,6 +167,7 @@ class MainWindow(LinkInput, QMainWindow):
         The playlist shown when the window last closed is shown again (if it still exists).
         """
         self.playlists.set_suggestions(list(suggestions or ()))
+        window_menus.set_demo_playlists(self, list(suggestions or ()))
         last = self.ui_state.value("library/playlist")
         self.tasks.start(
             self.playlists.refresh_playlists(select=last if isinstance(last, str) else None),
@@ -203,6 +198,12 @@ class MainWindow(LinkInput, QMainWindow):
         p.playlist_shown.connect(self._update_actions)
         p.playlist_removed.connect(self._on_playlist_removed)
         p.playlist_imported.connect(lambda _pid: self._update_actions())
+        for signal in (
+            p.playlist_model.modelReset,
+            p.playlist_model.rowsInserted,
+            p.playlist_model.rowsRemoved,
+        ):
+            signal.connect(self._update_banner)
         c = self.cache
         c.namespaces.selectionModel().currentRowChanged.connect(self._update_actions)
         c.entries.selectionModel().currentRowChanged.connect(self._update_actions)
@@ -210,6 +211,28 @@ class MainWindow(LinkInput, QMainWindow):
 
     def _update_actions(self, *_args: object) -> None:
         window_menus.update_actions(self)
+
+    def _update_banner(self, *_args: object) -> None:
+        """The demo banner says where the demo playlists are now: the empty list's buttons go
+        once the library has a playlist, File ▸ Demo playlists stays."""
+        if not self.demo:
+            self.banner.hide()
+            return
+        intro = _(
+            "Demo mode — offline sandbox. Every provider is simulated on this computer; "
+            "no account or network needed."
+        )
+        if self.playlists.playlist_model.rowCount() == 0:
+            where = _("Pick a demo playlist on the left, or drop a link.")
+        else:
+            where = _("More demo playlists: File ▸ Demo playlists, or drop a link.")
+        self.banner.setText(f"{intro} {where}")
+        self.banner.show()
+
+    def import_link(self, link: str) -> None:
+        """A suggested (demo) playlist chosen from the menu: imported like a pasted link."""
+        self.tabs.setCurrentWidget(self.playlists)
+        self.playlists.import_text(link)
 
     def _show_import_status(self, text: str) -> None:
         """An import's progress in the status bar too (it read "Ready." through a 100 s

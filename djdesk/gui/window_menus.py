@@ -51,6 +51,11 @@ def build_menus(window: MainWindow) -> None:
     window.open_csv_action = _action(
         window, f, _("Import Exportify CSV…"), "Ctrl+O", window.open_csv
     )
+    # Filled by ``set_demo_playlists`` once the runtime is open (demo mode only): the empty
+    # list's buttons vanish with the first import, this menu keeps every demo playlist near.
+    window.demo_menu = f.addMenu(_("Demo playlists"))
+    window.demo_menu.setObjectName("demoPlaylistsMenu")
+    window.demo_menu.menuAction().setVisible(False)
     f.addSeparator()
     window.settings_action = _action(window, f, _("Settings…"), "Ctrl+,", window.open_settings)
     f.addSeparator()
@@ -146,6 +151,19 @@ def build_menus(window: MainWindow) -> None:
 
     h = bar.addMenu(_("&Help"))
     _action(window, h, _("About DJDesk"), "F1", window.about)
+
+
+def set_demo_playlists(window: MainWindow, suggestions: list[tuple[str, str]]) -> None:
+    """File ▸ Demo playlists: one entry per ``(label, link)``; hidden when there are none."""
+    menu = window.demo_menu
+    menu.clear()
+    for label, link in suggestions:
+        action = menu.addAction(label)
+        action.setToolTip(link)
+        action.setData(link)
+        action.triggered.connect(lambda _c=False, url=link: window.import_link(url))
+    menu.setToolTipsVisible(True)
+    menu.menuAction().setVisible(bool(suggestions))
 
 
 def update_actions(window: MainWindow) -> None:

@@ -85,3 +85,23 @@ def test_view_menu_hides_and_shows_track_columns_like_the_header_menu(
     ]
     valence.setChecked(True)
     assert header.sectionSize(COLUMN_INDEX["valence"]) == width
+
+
+def test_demo_playlists_stay_reachable_from_the_file_menu(qtbot: Any, window: MainWindow) -> None:
+    assert not window.demo_menu.menuAction().isVisible()  # nothing to offer before the runtime
+    assert "Pick a demo playlist on the left" in window.banner.text()
+    link = "https://www.deezer.com/playlist/908622995"
+    window.engine_ready([("Demo crate · 25 tracks", link)])
+    assert window.demo_menu.menuAction().isVisible()
+    (entry,) = window.demo_menu.actions()
+    assert entry.text() == "Demo crate · 25 tracks" and entry.data() == link
+    window.tabs.setCurrentWidget(window.cache)
+    with qtbot.waitSignal(window.playlists.playlist_imported, timeout=5000):
+        entry.trigger()
+    assert window.tabs.currentWidget() is window.playlists
+    qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() == 1, timeout=3000)
+    # the empty list's demo buttons are gone: the banner points at the menu instead
+    assert not window.playlists.empty_box.isVisible()
+    assert "File ▸ Demo playlists" in window.banner.text()
+    assert "on the left" not in window.banner.text()
+    assert window.demo_menu.menuAction().isVisible()
