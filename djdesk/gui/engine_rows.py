@@ -124,6 +124,8 @@ def playlist_info(summary: PlaylistSummary, running: bool = False) -> PlaylistIn
         track_count=summary.entries or summary.track_count,
         state=state,
         source=summary.url or f"{summary.service}:{summary.service_id}",
+        failed=int(summary.states.get("failed", 0)),
+        partial=int(summary.states.get("partial", 0)),
     )
 
 

@@ -57,6 +57,10 @@ class PlaylistInfo:
     track_count: int
     state: str = "imported"
     source: str = ""
+    #: Its tracks in the "failed" / "partial" state, as the library counts them, so the list
+    #: still says a finished playlist has gaps after a restart (0 where nobody counted).
+    failed: int = 0
+    partial: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,11 +85,17 @@ class PlaylistListModel(FlatTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
 
     def finish(self, item: PlaylistInfo) -> JobStateChanged | None:
-        """The end of the playlist's last run when it finished with gaps (failed, partial)."""
-        end = self._ends.get(item.id)
-        if item.state != "done" or end is None or not has_gaps(end):
+        """The end of the playlist's last run when it finished with gaps (failed, partial):
+        this session's run, else the library's counts (a run before a restart)."""
+        if item.state != "done":
             return None
-        return end
+        end = self._ends.get(item.id)
+        if end is None and (item.failed or item.partial):
+            # A "failed" track always had a lookup fail; which partial ones did is not kept.
+            return JobStateChanged(
+                item.id, "done", failed=item.failed, partial=item.partial, retry=item.failed
+            )
+        return end if end is not None and has_gaps(end) else None
 
     @staticmethod
     def subtitle(item: PlaylistInfo) -> str:
@@ -130,10 +136,14 @@ class PlaylistListModel(FlatTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{item.name} — {self.subtitle(item)}\n{item.source}".strip()
             end = self.finish(item)
-            if end is not None:
+            if end is not None and item.id in self._ends:
                 tip += "\n" + _("Last run: {gaps}. {advice}.").format(
                     gaps=gaps_text(end), advice=advice(end, sentence=True)
                 )
+            elif end is not None:
+                tip += "\n" + _("In the library: {gaps}.").format(gaps=gaps_text(end))
+                if end.failed:
+                    tip += " " + _("Re-enrich (Ctrl+R) tries the failed ones again.")
             return tip
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
             end = self.finish(item)

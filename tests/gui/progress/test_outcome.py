@@ -8,12 +8,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from djdesk.core.events import JobStateChanged, LogMessage, TrackEnriched
-from djdesk.gui import theme
+from djdesk.core.library.records import PlaylistSummary
+from djdesk.gui import engine_rows, theme
 from djdesk.gui.engine_adapter import EngineServices
 from djdesk.gui.fake_services import fake_services
 from djdesk.gui.playlists.playlist_model import PlaylistListModel
 from djdesk.gui.progress.outcome import advice, gaps_text, has_gaps, outcome_text
 from djdesk.gui.progress.panel import EnrichmentProgressPanel
+from djdesk.gui.services import PlaylistInfo
 
 
 def test_outcome_text_names_only_what_is_there() -> None:
@@ -129,4 +131,40 @@ def test_playlist_list_shows_the_gaps_in_the_partial_colour(qtmodeltester: Any, 
     assert model.index(0, 3).data() == "enriched · 2 partial"
     assert model.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) == theme.state_color("done")
     model.on_job_state(JobStateChanged(pid, "done", 10, 10))  # re-enriched: all whole now
+    assert model.index(0, 3).data() == "enriched"
+
+
+class _Library:
+    """A LibraryView holding just the playlists (what the list model reads)."""
+
+    def __init__(self, items: list[PlaylistInfo]) -> None:
+        self.items = items
+
+    def playlists(self) -> list[PlaylistInfo]:
+        return list(self.items)
+
+
+def test_after_a_restart_the_list_reads_the_librarys_counts(qtmodeltester: Any) -> None:
+    """The CLI said "24 complete, 1 partial" where the restarted window said a green "enriched"."""
+    summary = PlaylistSummary(
+        id=3, service="deezer", service_id="1", name="Crate", owner="me", owned=True,
+        snapshot_id=None, url=None, track_count=200, imported_at=None,
+        enrichment_state="enriched", entries=200,
+        states={"complete": 0, "failed": 101, "partial": 99},
+    )  # fmt: skip
+    info = engine_rows.playlist_info(summary)
+    assert (info.state, info.failed, info.partial) == ("done", 101, 99)
+    clean = PlaylistInfo("4", "Clean", "me", 25, "done", partial=0)
+    model = PlaylistListModel(_Library([info, clean]))  # type: ignore[arg-type]
+    model.reload()
+    qtmodeltester.check(model)
+    assert model.index(0, 3).data() == "enriched · 101 failed"
+    assert model.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) == theme.state_color("partial")
+    tip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith(
+        "In the library: 101 failed, 99 partial. Re-enrich (Ctrl+R) tries the failed ones again."
+    )
+    assert model.index(1, 3).data() == "enriched"
+    # this session's clean re-run wins over the counts read at start-up
+    model.on_job_state(JobStateChanged("3", "done", 200, 200))
     assert model.index(0, 3).data() == "enriched"
