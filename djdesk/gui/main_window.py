@@ -82,6 +82,9 @@ class MainWindow(LinkInput, QMainWindow):
     notation_actions: dict[str, QAction]
     track_columns_menu: QMenu  # View > Track columns: one tick per track table column
     demo_menu: QMenu  # File > Demo playlists (demo mode, once the runtime is open)
+    copy_tracks_action: QAction
+    remove_key_action: QAction  # Delete on the playlist list (and its right-click menu)
+    delete_key_action: QAction  # Delete on the cache entries (and their right-click menu)
 
     def __init__(
         self,
@@ -273,6 +276,31 @@ class MainWindow(LinkInput, QMainWindow):
     def export_playlist(self) -> None:
         """Ctrl+E: export the shown playlist; the result or the error goes to the status bar."""
         self.exporter.ask_and_export(self.playlists.current_playlist(), self.settings.key_notation)
+
+    def copy_tracks(self) -> None:
+        """Ctrl+C: "Artist – Title" of every selected track, one a line, in table order.
+
+        Text fields keep their own Ctrl+C (Qt gives a focused editor the key first)."""
+        if self.tabs.currentWidget() is not self.playlists:
+            return
+        table = self.playlists.table
+        rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
+        if not rows and table.currentIndex().isValid():
+            rows = [table.currentIndex().row()]
+        model = self.playlists.track_model
+        lines = [
+            f"{t.artists} – {t.title}" for t in (model.row_at(r) for r in rows) if t is not None
+        ]
+        if not lines:
+            self.statusBar().showMessage(_("Select the tracks to copy first."), 5000)
+            return
+        QGuiApplication.clipboard().setText("\n".join(lines))
+        self.statusBar().showMessage(
+            _("Copied {n} tracks.").format(n=f"{len(lines):,}")
+            if len(lines) != 1
+            else _("Copied {line}.").format(line=lines[0]),
+            5000,
+        )
 
     def _on_exported(self, report: object) -> None:
         self.statusBar().showMessage(export_summary(report), 20000)  # type: ignore[arg-type]

@@ -19,14 +19,17 @@ from djdesk.core.i18n import _
 from djdesk.gui.playlists import links
 
 if TYPE_CHECKING:
+    from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
     from djdesk.gui.playlists.panel import PlaylistBrowserPanel
 
 
 class LinkInput:
-    """For a ``QMainWindow`` with a ``tabs`` widget holding the ``playlists`` panel."""
+    """For a ``QMainWindow`` with a ``tabs`` widget holding the ``playlists`` and ``cache``
+    panels."""
 
     tabs: QTabWidget
     playlists: PlaylistBrowserPanel
+    cache: CacheInspectorPanel
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if links.accepts(event.mimeData()):
@@ -59,8 +62,14 @@ class LinkInput:
         self.playlists.add_field.selectAll()
 
     def focus_filter(self) -> None:
+        """Ctrl+F: the search of the tab in front (the cache's key search on the Cache tab)."""
+        if self.tabs.currentWidget() is self.cache:
+            self.cache.search.setFocus()
+            self.cache.search.selectAll()
+            return
         self.tabs.setCurrentWidget(self.playlists)
         self.playlists.filter_bar.text.setFocus()
+        self.playlists.filter_bar.text.selectAll()
 
     def open_csv(self) -> None:
         name, _f = QFileDialog.getOpenFileName(

@@ -1,18 +1,22 @@
-"""The menu bar: every action with its shortcut, and which of them apply right now.
+"""The menu bar and the views' right-click menus: every action, its shortcut, what applies now.
 
 Why apart from ``main_window``: the window lays out its panels, wires the bridge and manages
 its own life (state, closing); the menus are a long declarative list of commands that grows
 for other reasons (a new command, a new shortcut), and ``update_actions`` is the one place
 deciding what is greyed out. The actions stay attributes of the window (``window.pin_action``)
-so panels' signals and tests reach them where they always did.
+so panels' signals and tests reach them where they always did. The right-click menus
+(``install_row_menu``) reuse those same actions, plus a Delete key scoped to the playlist list
+and the cache entries, so a key never deletes from a view the user is not looking at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
 
 from djdesk.core.i18n import _
 from djdesk.gui.playlists.track_view import ALWAYS_SHOWN
@@ -77,7 +81,10 @@ def build_menus(window: MainWindow) -> None:
     )
     window.stop_action = _action(window, p, _("Stop enrichment"), "Ctrl+.", window.progress.cancel)
     p.addSeparator()
-    _action(window, p, _("Filter tracks"), "Ctrl+F", window.focus_filter)
+    _action(window, p, _("Filter tracks / search keys"), "Ctrl+F", window.focus_filter)
+    window.copy_tracks_action = _action(
+        window, p, _("Copy Artist – Title"), QKeySequence.StandardKey.Copy, window.copy_tracks
+    )
     details = window.playlists.details
     window.pin_action = _action(
         window, p, _("Pin selected match"), "Ctrl+Shift+P", lambda: details.pin_selected()
@@ -151,6 +158,70 @@ def build_menus(window: MainWindow) -> None:
 
     h = bar.addMenu(_("&Help"))
     _action(window, h, _("About DJDesk"), "F1", window.about)
+    build_context_menus(window)
+
+
+def _local(
+    widget: QWidget, text: str, key: QKeySequence.StandardKey, slot: Callable[..., object]
+) -> QAction:
+    """An action whose key works only while ``widget`` has the focus (Delete on a list)."""
+    action = QAction(text, widget)
+    action.setShortcut(QKeySequence(key))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    action.triggered.connect(slot)
+    widget.addAction(action)
+    return action
+
+
+def install_row_menu(view: QAbstractItemView, actions: Sequence[QAction | None]) -> None:
+    """Right-click on a row of ``view`` (the click selects it) pops up ``actions``.
+
+    ``popup()``, never ``exec()``: no nested event loop inside the qasync loop (review 2 #13).
+    ``None`` is a separator. The last menu shown is ``view.row_menu`` (tests read it).
+    """
+
+    def show(pos: QPoint) -> None:
+        if not view.indexAt(pos).isValid():
+            return
+        menu = QMenu(view)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for action in actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        view.row_menu = menu  # type: ignore[attr-defined]
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.customContextMenuRequested.connect(show)
+
+
+def build_context_menus(window: MainWindow) -> None:
+    """Playlists, tracks, cache entries and namespaces: the menu bar's actions on a right-click;
+    Delete removes the selected playlist or deletes the selected entry (after the same question).
+    """
+    playlists = window.playlists
+    window.remove_key_action = _local(
+        playlists.playlists,
+        _("Remove playlist…"),
+        QKeySequence.StandardKey.Delete,
+        playlists.remove_current,
+    )
+    install_row_menu(
+        playlists.playlists,
+        [window.reenrich_action, window.export_action, None, window.remove_key_action],
+    )
+    install_row_menu(
+        playlists.table,
+        [window.copy_tracks_action, None, window.reenrich_action, window.export_action],
+    )
+    cache = window.cache
+    window.delete_key_action = _local(
+        cache.entries, _("Delete entry"), QKeySequence.StandardKey.Delete, cache.delete_selected
+    )
+    install_row_menu(cache.entries, [window.expire_entry_action, window.delete_key_action])
+    install_row_menu(cache.namespaces, [window.purge_action, window.bump_action])
 
 
 def set_demo_playlists(window: MainWindow, suggestions: list[tuple[str, str]]) -> None:

@@ -267,8 +267,13 @@ class PlaylistBrowserPanel(QWidget):
         self.playlist_shown.emit(pid)
 
     def remove_current(self) -> None:
-        """Ask, then remove the shown playlist; the list redraws once the library deleted it."""
-        pid = self.current_playlist()
+        """Ask, then remove the selected playlist; the list redraws once the library deleted it.
+
+        The list's selected row, not the table's: right-click or Delete act on the row just
+        clicked, while the table may still be loading it (the playlist it shows is the old one).
+        """
+        row = self.playlists.currentIndex()
+        pid = row.data(PlaylistIdRole) if row.isValid() else self.current_playlist()
         if pid is None:
             return
         row = self.playlist_model.row_of(pid)
