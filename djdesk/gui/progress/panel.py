@@ -214,10 +214,7 @@ class EnrichmentProgressPanel(QWidget):
             self._set_status(self._idle_text(states))
         self._status_color(states)
         self.stats_model.set_running(self.running)
-        if self.running and not self._rate_timer.isActive():
-            self._rate_timer.start()
-        elif not self.running:
-            self._rate_timer.stop()
+        self._time_rates()
         self._update_buttons()
 
     def show_import(self, text: str) -> None:
@@ -226,6 +223,16 @@ class EnrichmentProgressPanel(QWidget):
         does (a 100 s import read "No enrichment running.")."""
         self._import = text
         self._set_status(self._base)
+        self._time_rates()
+
+    def _time_rates(self) -> None:
+        """Re-measure rates on a timer while calls go out: a run, or an import's pages."""
+        if self.running or self._import:
+            if not self._rate_timer.isActive():
+                self._rate_timer.start()
+        else:
+            self._rate_timer.stop()
+            self.stats_model.refresh_rates()
 
     def _set_status(self, text: str) -> None:
         self._base = text

@@ -232,9 +232,13 @@ class ProviderStatsModel(FlatTableModel):
         self.refresh_rates()
 
     def set_running(self, running: bool) -> None:
-        """A run is going (or paused): rates are measured; after it, every row reads idle."""
+        """A run is going (or paused): a planned provider's rate reads even at 0; after it,
+        every row reads idle at once (not a 5 s decay of the last calls)."""
         if running != self._running:
             self._running = running
+            if not running:  # finished or stopped: what it called is no longer a rate
+                for meter in self._meters.values():
+                    meter.reset()
             self.refresh_rates()
 
     def refresh_rates(self) -> None:
@@ -260,9 +264,9 @@ class ProviderStatsModel(FlatTableModel):
         the provider is idle (no run, or nothing for it in this one) or not measured yet."""
         allowed = s.rate or s.rate_limit
         meter = self._meters.get(s.provider)
-        made = meter.rate(now) if meter is not None and self._running else None
-        if not made and not self._planned.get(s.provider, 0):
-            made = None  # nothing to do in this run: idle, not "0 calls/s"
+        made = meter.rate(now) if meter is not None else None
+        if not made and not (self._running and self._planned.get(s.provider, 0)):
+            made = None  # nothing for it to do: idle, not "0 calls/s" (an import's calls show)
         shown = "—" if made is None else _fmt_rate(made)
         return f"{shown} / {_fmt_rate(allowed)}" if allowed else shown
 
@@ -272,7 +276,7 @@ class ProviderStatsModel(FlatTableModel):
         if self._planned.get(provider, 0):
             return False
         meter = self._meters.get(provider)
-        return not (self._running and meter is not None and (meter.rate(self._clock()) or 0) > 0)
+        return not (meter is not None and (meter.rate(self._clock()) or 0) > 0)
 
     def on_breaker(self, provider: str, _old: str, new: str) -> None:
         from dataclasses import replace

@@ -124,3 +124,25 @@ def test_done_counts_have_thousands_separators() -> None:
     model.on_stats({"reccobeats": ProviderStats("reccobeats", calls=300, successes=300)})
     assert model.index(0, COLUMN["done"]).data() == "1,700 / 2,202"
     assert model.index(0, COLUMN["hits"]).data() == "1,400"
+
+
+def test_an_imports_calls_show_without_a_run(qtbot: Any) -> None:
+    """Spotify read "— / 5", greyed, while it served an import's pages (no run, no plan)."""
+    now = [0.0]
+    panel = EnrichmentProgressPanel(fake_services(step_s=0.0).control, clock=lambda: now[0])
+    qtbot.addWidget(panel)
+    model = panel.stats_model
+    panel.show_import("Importing 400 of 1,000 tracks…")
+    assert panel._rate_timer.isActive()
+    for t in range(4):
+        now[0] = float(t)
+        model.on_stats({"spotify": ProviderStats("spotify", calls=4 * t, rate=5.0)})
+    row = model.rowCount() - 1
+    assert _rate(model, row) == "4 / 5"
+    assert model.index(row, COLUMN["calls"]).data(FG) is None  # working: not greyed
+    panel.show_import("")  # imported; no run yet: it falls idle as its calls stop
+    assert not panel._rate_timer.isActive()
+    now[0] = 10.0
+    model.refresh_rates()
+    assert _rate(model, row) == "— / 5"
+    assert model.index(row, COLUMN["calls"]).data(FG) == theme.muted_color()
