@@ -85,6 +85,12 @@ WINDOW_SLACK = 0.025
 #: the average interval ``W / R`` between two calls (ReccoBeats: 30 calls over 1 s, not 0 s;
 #: a burst of 25 in one turn delayed the realistic sandbox's Last.fm answers by 0.4 s).
 WINDOW_SPACING = 0.1
+#: A bucket paced under a known window climbs back after this many quiet windows, not the net
+#: default's 10 s: planned at 95 % of R / W, a lone 429 there is arrival jitter (two sends
+#: 50 ms closer at the server than at us), not a lower limit, and the default's five 10 s steps
+#: from half rate cost a Last.fm-bound run ~15 s for one 429 (4 of 10 realistic bench runs).
+RECOVERY_WINDOWS = 3
+
 #: Providers whose late answers get one duplicate (``net.hedge``: after the larger of 1 s and
 #: their recent p95, only with a window grant free now and one to spare, at most 10 % of recent
 #: calls). ReccoBeats alone: its tail is long ("tens of seconds", apis.md; the realistic
@@ -123,6 +129,7 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
         window: tuple[int, float] | None = None
         spacing = 0.0
         slots = 0
+        recovery_after = base.recovery_after
         if known is not None and default and name in WINDOWED:
             window = planned_window(*known)
             rate, burst = window[0] / window[1], window[0]
@@ -135,6 +142,7 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
             planned = WINDOW_MARGIN * requests / seconds
             rate = planned if default else min(rate, planned)
             burst = max(1, min(burst, int(requests - rate * seconds) - 1))
+            recovery_after = min(recovery_after, RECOVERY_WINDOWS * seconds)
         elif known is not None:
             # Above the published window on purpose (a mirror, a raised quota, the fast
             # sandbox): the user's number wins; the adaptive rate still backs off on a 429.
@@ -153,6 +161,7 @@ def build_policies(settings: settings_mod.Settings) -> dict[str, ProviderPolicy]
             window_spacing=spacing,
             first_alone=known is not None,
             hedge=HEDGED.get(name),
+            recovery_after=recovery_after,
         )
     return policies
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from djdesk.core.clock import FakeClock
 from djdesk.core.models import PROVIDERS
+from djdesk.core.net.adaptive import AdaptiveRate
+from djdesk.core.net.ratelimit import TokenBucket
 from djdesk.core.runtime import KNOWN_WINDOWS, WINDOWED, build_policies
 from djdesk.core.settings import Settings
 
@@ -53,3 +56,28 @@ def test_only_reccobeats_hedges_its_slow_answers() -> None:
         hedge = policies["reccobeats"].hedge
         assert hedge is not None and hedge.after_s >= 1.0 and hedge.percentile == 95.0
         assert hedge.max_ratio <= 0.1 and hedge.spare_grants >= 1
+
+
+def _seconds_back_to_full_rate(name: str) -> float:
+    """One 429, then a success every 0.1 s: how long until the limiter is back at its rate."""
+    policy = build_policies(Settings())[name]
+    clock = FakeClock()
+    bucket = TokenBucket(policy.rate, policy.burst, clock=clock)
+    adaptive = AdaptiveRate(
+        bucket, clock=clock, floor=policy.rate_floor, recovery_after=policy.recovery_after
+    )
+    adaptive.on_rate_limited()
+    start = clock.monotonic()
+    while bucket.rate < policy.rate:
+        clock.advance(0.1)
+        adaptive.on_success()
+    return clock.monotonic() - start
+
+
+def test_a_lone_429_under_a_one_second_window_costs_seconds_not_a_minute() -> None:
+    """Paced at 95 % of Last.fm's 5 per second, a 429 is jitter: the rate climbs back after a
+    few quiet windows (it took 50 s with the net default, ~15 s of a 42 s run)."""
+    assert _seconds_back_to_full_rate("lastfm") <= 20 * KNOWN_WINDOWS["lastfm"][1]
+    assert _seconds_back_to_full_rate("musicbrainz") <= 20 * KNOWN_WINDOWS["musicbrainz"][1]
+    # Spotify's window is unknown and it answers with long Retry-Afters: the cautious default.
+    assert _seconds_back_to_full_rate("spotify") >= 50
