@@ -162,8 +162,21 @@ class FakeCacheBrowser:
         self._versions[namespace] = self._versions.get(namespace, 1) + 1
         return self._versions[namespace]
 
-    async def vacuum(self) -> None:
-        """Nothing to compact in memory; kept so the action is exercised."""
+    async def vacuum(self) -> dict[str, int]:
+        """Sweeps what the real store sweeps (old versions, expired over 30 days); the "file"
+        is the values' size."""
+        cutoff = self.now() - 30 * 86400
+        before = sum(e.size for e in self._entries.values())
+        doomed = [
+            k
+            for k, e in self._entries.items()
+            if e.version < self._versions.get(e.namespace, 1)
+            or (e.expires_at is not None and e.expires_at < cutoff)
+        ]
+        for k in doomed:
+            del self._entries[k]
+        after = sum(e.size for e in self._entries.values())
+        return {"swept": len(doomed), "bytes_before": before, "bytes_after": after}
 
     async def export(self, path: Path) -> int:
         lines = [json.dumps({**vars(e)}, separators=(",", ":")) for e in self._entries.values()]

@@ -73,8 +73,8 @@ class DeferredCacheBrowser:
     async def bump(self, namespace: str) -> int:
         return await (await self._get()).bump(namespace)
 
-    async def vacuum(self) -> None:
-        await (await self._get()).vacuum()
+    async def vacuum(self) -> dict[str, int]:
+        return await (await self._get()).vacuum()
 
     async def export(self, path: Path) -> int:
         return await (await self._get()).export(path)

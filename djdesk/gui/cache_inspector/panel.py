@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from djdesk.core.cache.maintenance import STALE_KEEP_S
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.gui import theme
-from djdesk.gui.cache_inspector.entries_model import CacheEntriesModel
+from djdesk.gui.cache_inspector.entries_model import CacheEntriesModel, format_bytes
 from djdesk.gui.cache_inspector.json_model import build_json_model
 from djdesk.gui.cache_inspector.namespace_model import NamespaceListModel, NamespaceRole
 from djdesk.gui.dialogs.ask import Confirm, confirm_dialog, confirmed
@@ -55,6 +56,17 @@ def _path_dialog(parent: QWidget) -> AskPath:
         return Path(name) if name else None
 
     return ask
+
+
+def vacuum_summary(result: dict[str, int]) -> str:
+    """What vacuum did, in the words of its question: rows removed and bytes freed."""
+    before, after = result.get("bytes_before", 0), result.get("bytes_after", 0)
+    return _("Vacuum removed {n} rows and freed {freed} (cache file {before} → {after}).").format(
+        n=f"{result.get('swept', 0):,}",
+        freed=format_bytes(max(0, before - after)),
+        before=format_bytes(before),
+        after=format_bytes(after),
+    )
 
 
 class CacheInspectorPanel(QWidget):
@@ -379,11 +391,22 @@ class CacheInspectorPanel(QWidget):
         )
 
     def vacuum(self) -> None:
-        async def op() -> str:
-            await self._cache.vacuum()
-            return _("Cache file compacted.")
+        """Ask first: vacuum deletes rows (old versions, long-expired), not only compacts."""
 
-        self._act(op)
+        async def op() -> str:
+            result = await self._cache.vacuum()
+            return vacuum_summary(result)
+
+        self._act(
+            op,
+            (
+                _("Vacuum cache"),
+                _(
+                    "Delete the entries of old namespace versions and those expired more than "
+                    "{days} days ago, then compact the cache file?"
+                ).format(days=int(STALE_KEEP_S // 86400)),
+            ),
+        )
 
     def export(self) -> None:
         path = self.ask_path(_("Export cache"), True)

@@ -99,8 +99,8 @@ class StoreCacheBrowser:
     async def bump(self, namespace: str) -> int:
         return await self._store.bump(namespace)
 
-    async def vacuum(self) -> None:
-        await self._store.vacuum()
+    async def vacuum(self) -> dict[str, int]:
+        return await self._store.vacuum()
 
     async def export(self, path: Path) -> int:
         return await self._store.export(path)

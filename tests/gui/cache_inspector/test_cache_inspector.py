@@ -198,3 +198,29 @@ def test_export_then_import_round_trips(
     with qtbot.waitSignal(panel.action_done, timeout=3000):
         panel.import_()
     assert "Imported 900 entries" in panel.message.text()
+
+
+def test_vacuum_asks_first_and_says_rows_removed_and_bytes_freed(
+    qtbot: Any, panel: CacheInspectorPanel
+) -> None:
+    asked: list[str] = []
+    panel.confirm = lambda _t, text: asked.append(text) or False
+    before = panel.entries_model.total
+    panel.vacuum()
+    qtbot.waitUntil(lambda: bool(asked), timeout=3000)
+    assert "expired more than 30 days ago" in asked[0]
+    assert panel.entries_model.total == before, "no answer, nothing deleted"
+    with qtbot.waitSignal(panel.entries_model.loaded, timeout=3000):
+        panel.namespaces.selectRow(1)
+    panel.confirm = lambda _t, _x: True
+    with qtbot.waitSignal(panel.action_done, timeout=3000):
+        panel.bump_namespace()  # its entries become an old version: vacuum sweeps them
+    stale = panel.entries_model.total
+    assert stale > 0
+    with qtbot.waitSignal(panel.action_done, timeout=3000) as done:
+        panel.vacuum()
+    text = done.args[0]
+    assert text.startswith("Vacuum removed ") and " rows and freed " in text, text
+    removed = int(text.split()[2].replace(",", ""))
+    assert removed >= stale
+    assert panel.entries_model.total == 0

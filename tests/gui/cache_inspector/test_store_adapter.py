@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from djdesk.core.cache.store import CacheStore
+from djdesk.gui.cache_inspector.deferred import DeferredCacheBrowser
 from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
 from djdesk.gui.cache_inspector.store_adapter import StoreCacheBrowser
 from djdesk.gui.tasks import TaskRegistry
@@ -65,3 +66,17 @@ def test_inspector_on_the_real_store_expires_and_deletes(
     assert model.total == 30
     keys = {model.entry_at(r).key for r in range(model.rowCount())}
     assert "track:7" not in keys
+
+
+def test_vacuum_on_the_real_store_reports_what_it_removed(
+    qtbot: Any, qloop: Any, store: CacheStore, arun: Any
+) -> None:
+    arun(store.bump("deezer.track"))  # the 30 rows become an old version
+    # as in the window: the store attached later, behind the deferred browser
+    panel = CacheInspectorPanel(DeferredCacheBrowser(StoreCacheBrowser(store)), TaskRegistry())
+    panel.confirm = lambda _t, _x: True
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.action_done, timeout=5000) as done:
+        panel.vacuum()
+    assert done.args[0].startswith("Vacuum removed 30 rows and freed "), done.args[0]
+    assert panel.entries_model.total == 1
