@@ -24,19 +24,10 @@ from djdesk.core.net.policy import ProviderPolicy
 from djdesk.core.net.ratelimit import Limiter, TokenBucket
 from djdesk.core.net.singleflight import SingleFlight
 from djdesk.core.net.timer import Cancellable, call_later
+from djdesk.core.provider_names import provider_label
 
 #: The longest the rest of a provider's calls wait for its first answer (see ``opening``).
 OPENING_WAIT_S = 1.0
-
-#: How people spell the providers in messages.
-TITLES = {
-    "spotify": "Spotify",
-    "spotify_accounts": "Spotify",
-    "deezer": "Deezer",
-    "musicbrainz": "MusicBrainz",
-    "lastfm": "Last.fm",
-    "reccobeats": "ReccoBeats",
-}
 
 
 @dataclass(slots=True)
@@ -89,7 +80,8 @@ class ProviderLane:
 
     @property
     def title(self) -> str:
-        return TITLES.get(self.name, self.name.capitalize())
+        """How people spell the provider in messages (one map for every front end)."""
+        return provider_label(self.name)
 
     async def opening(self) -> bool:
         """The first call to a provider goes alone; True for that caller (it calls ``open``).
