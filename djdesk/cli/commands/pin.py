@@ -19,13 +19,16 @@ import sys
 from typing import Any
 
 from djdesk.cli.commands.enrich import add_demo_arguments, demo_context
+from djdesk.cli.commands.library import labelled
 from djdesk.cli.render import print_json, print_table
 from djdesk.core import settings as settings_mod
 from djdesk.core.engine.plan import FINGERPRINT_FIELD
 from djdesk.core.engine.report import SUMMARY_COLUMNS, field_value, summary_row
 from djdesk.core.errors import DJDeskError, InputError
+from djdesk.core.gc_deferral import deferred_full_passes
 from djdesk.core.i18n import _
 from djdesk.core.library import ID_PROVIDERS, Library, TrackRow
+from djdesk.core.library.states import track_state_label
 from djdesk.core.paths import default_paths
 from djdesk.core.runtime import Runtime
 
@@ -68,7 +71,8 @@ def handle(args: argparse.Namespace) -> int:
         raise InputError("Give the id to pin.", hint="djdesk pin TRACK PROVIDER ID")
     if args.no_enrich:
         return asyncio.run(_store_only(args))
-    return asyncio.run(_change_and_enrich(args))
+    with deferred_full_passes():  # a run, as in `djdesk enrich`: no full GC pass mid-way
+        return asyncio.run(_change_and_enrich(args))
 
 
 async def _store_only(args: argparse.Namespace) -> int:
@@ -137,11 +141,11 @@ async def _change_and_enrich(args: argparse.Namespace) -> int:
     print(
         _("{done}; enriched again: {state} (was {old})").format(
             done=done.format(provider=args.provider, id=pin_id, track=args.track),
-            state=after["state"],
-            old=before["state"],
+            state=track_state_label(after["state"]),
+            old=track_state_label(before["state"]),
         )
     )
-    summary = summary_row({**after, "position": 0}, notation)
+    summary = labelled(summary_row({**after, "position": 0}, notation))
     print_table(TRACK_COLUMNS, [[args.track, *(summary[c] for c in TRACK_COLUMNS[1:])]])
     if changes:
         print()
