@@ -197,7 +197,7 @@ def enrichment(
         else:
             put("bpm", bpm, "deezer", 0.95)
         put("gain", round(rng.uniform(-14.0, -6.0), 1), "deezer", 0.9)
-        put("popularity", rng.randint(5, 100), "deezer", 1.0)
+        put("popularity", rng.randint(50_000, 1_000_000), "deezer", 1.0)  # a Deezer rank
         put("year", rng.randint(1978, 2025), "deezer", 0.9)
     if rng.random() > 0.1:
         put("key", f"{rng.randint(1, 12)}{rng.choice('AB')}", "reccobeats", 0.8)
