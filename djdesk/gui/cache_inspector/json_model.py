@@ -1,6 +1,7 @@
 """A collapsible tree of a JSON value (key, value, type) as a ``QStandardItemModel``.
 
-Large payloads are cut at ``MAX_NODES`` items with a visible "… more" row, so selecting a huge
+Keys keep the stored order, as the Text tab shows them (the provider's own order). Large
+payloads are cut at ``MAX_NODES`` items with a visible "… more" row, so selecting a huge
 cached page never stalls the window.
 """
 
@@ -32,6 +33,8 @@ def _leaf_text(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value == "":
+        return '""'  # an empty string, visibly not a missing value (null says "null")
     return str(value)
 
 

@@ -307,7 +307,8 @@ class CacheInspectorPanel(QWidget):
             1, min(420, max(120, self.json_tree.sizeHintForColumn(1) + 16))
         )
         if text is None:
-            text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+            # The stored order, like the Tree tab (sorting here made the two tabs disagree).
+            text = json.dumps(value, indent=2, ensure_ascii=False)
         self.json_text.setPlainText(text)
 
     # --- actions ---------------------------------------------------------------------------------

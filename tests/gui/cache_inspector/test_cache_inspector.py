@@ -87,6 +87,20 @@ def test_json_model_is_a_collapsible_tree(qtmodeltester: Any) -> None:
     assert huge.rowCount() <= MAX_NODES
 
 
+def test_json_tree_and_text_agree_on_order_and_empty_strings(
+    qtbot: Any, panel: CacheInspectorPanel
+) -> None:
+    value = {"title": "One More Time", "album": "", "isrc": None, "bpm": 122.5}
+    panel._set_json(value)
+    tree = panel.json_tree.model()
+    keys = [tree.index(r, 0).data() for r in range(tree.rowCount())]
+    values = [tree.index(r, 1).data() for r in range(tree.rowCount())]
+    assert keys == list(value) == list(json.loads(panel.json_text.toPlainText()))
+    text_keys = [line.split('"')[1] for line in panel.json_text.toPlainText().splitlines()[1:-1]]
+    assert text_keys == keys
+    assert values == ["One More Time", '""', "null", "122.5"]
+
+
 def test_ttl_left_reads_like_a_person_would_say_it() -> None:
     now = 1000.0
     assert format_ttl(None, now) == "never expires"
