@@ -324,7 +324,9 @@ class MainWindow(LinkInput, QMainWindow):
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
             return
-        dialog = SettingsDialog(self.settings, self.services.accounts, self.tasks, self)
+        dialog = SettingsDialog(
+            self.settings, self.services.accounts, self.tasks, self, running_demo=self.demo
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda code: self._on_settings_finished(dialog, code))
         self.settings_dialog = dialog

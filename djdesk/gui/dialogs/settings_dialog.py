@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,9 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from djdesk.core.cache.policy import DEFAULT_TTLS
+from djdesk.core.cache.policy import (
+    DEFAULT_NEGATIVE_TTL,
+    DEFAULT_NEGATIVE_TTLS,
+    DEFAULT_TTLS,
+    NEGATIVE_KEY,
+    NEGATIVE_SUFFIX,
+)
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import N_, _
+from djdesk.core.provider_names import provider_label
 from djdesk.core.settings import DEFAULT_RATES, KEY_NOTATIONS, Settings
 from djdesk.gui import theme
 from djdesk.gui.services import AccountService
@@ -46,6 +54,20 @@ _NOTATION_LABELS = {
 }
 
 
+#: The TTL table's editable column (0: namespace, 1: its default, greyed).
+TTL_VALUE_COLUMN = 2
+_NUMBER = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def default_ttl(key: str) -> float | None:
+    """The lifetime in seconds a ``Settings.ttl`` key has when left empty (None: unknown)."""
+    if key == NEGATIVE_KEY:
+        return DEFAULT_NEGATIVE_TTL
+    if key.endswith(NEGATIVE_SUFFIX):
+        return DEFAULT_NEGATIVE_TTLS.get(key[: -len(NEGATIVE_SUFFIX)], DEFAULT_NEGATIVE_TTL)
+    return DEFAULT_TTLS.get(key)
+
+
 class SettingsDialog(QDialog):
     def __init__(
         self,
@@ -53,9 +75,13 @@ class SettingsDialog(QDialog):
         accounts: AccountService,
         tasks: TaskRegistry,
         parent: QWidget | None = None,
+        *,
+        running_demo: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
+        #: This process runs on the sandbox (``--demo``) whatever the saved setting says.
+        self._running_demo = running_demo
         self.setObjectName("settingsDialog")
         self._settings = settings
         self._accounts = accounts
@@ -148,12 +174,29 @@ class SettingsDialog(QDialog):
         bpm.addWidget(QLabel("–"))
         bpm.addWidget(self.bpm_max)
         self.demo = QCheckBox(_("Use the offline demo sandbox instead of the real services"))
-        self.demo.setChecked(self._settings.demo)
+        # Shown as this window runs: a --demo window is a demo, whatever settings.toml says.
+        self._demo_shown = self._settings.demo or self._running_demo
+        self.demo.setChecked(self._demo_shown)
+        if self._running_demo:
+            note = _(
+                "This window was started with --demo, so it runs on the sandbox for this "
+                "session. The box is what DJDesk uses when started without --demo; a change "
+                "takes effect the next time DJDesk starts."
+            )
+        else:
+            note = _("Demo mode takes effect the next time DJDesk starts.")
+        self.demo_note = QLabel(note)
+        self.demo_note.setWordWrap(True)
         form.addRow(_("Key notation"), self.notation)
         form.addRow(_("Fold tempos into BPM range"), bpm)
         form.addRow(_("Demo mode"), self.demo)
-        form.addRow("", QLabel(_("Demo mode takes effect the next time DJDesk starts.")))
+        form.addRow("", self.demo_note)
         return page
+
+    def _saved_demo(self) -> bool:
+        """A box left as shown keeps the saved setting (--demo is this run's choice only)."""
+        checked = self.demo.isChecked()
+        return self._settings.demo if checked == self._demo_shown else checked
 
     def _rates_tab(self) -> QWidget:
         """The rates the engine plans (``runtime.planned_rates``), not the raw settings.
@@ -183,9 +226,10 @@ class SettingsDialog(QDialog):
             spin.setDecimals(2)
             spin.setSuffix(_(" requests/s"))
             spin.setValue(planned.get(name, DEFAULT_RATES[name]))
+            spin.setToolTip(name)  # the id settings.toml uses
             self._shown_rates[name] = spin.value()  # as rounded by the spin box
             self.rates[name] = spin
-            form.addRow(name, spin)
+            form.addRow(provider_label(name), spin)
         return page
 
     def _changed_rates(self) -> dict[str, float]:
@@ -196,23 +240,37 @@ class SettingsDialog(QDialog):
         }
 
     def _ttl_tab(self) -> QWidget:
+        """Namespace, its default lifetime (greyed, read-only) and the override to edit."""
         page = QWidget()
         lay = QVBoxLayout(page)
         names = sorted(set(DEFAULT_TTLS) | set(self._settings.ttl))
-        self.ttl_table = QTableWidget(len(names), 2)
+        self.ttl_table = QTableWidget(len(names), 3)
         self.ttl_table.setHorizontalHeaderLabels(
-            [_("Namespace"), _("Lifetime (days, empty = default)")]
+            [_("Namespace"), _("Default (days)"), _("Lifetime (days, empty = default)")]
         )
         self.ttl_table.verticalHeader().hide()
-        self.ttl_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.ttl_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        muted = theme.muted_color()
+        #: The text shown per namespace: one left as shown keeps its exact seconds (a
+        #: 60 s lifetime reads "0.000694444" days, which would not give 60 s back).
+        self._shown_ttl: dict[str, str] = {}
         for r, ns in enumerate(names):
             name_item = QTableWidgetItem(ns)
-            name_item.setFlags(name_item.flags() & ~name_item.flags().ItemIsEditable)
+            name_item.setFlags(name_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            default = default_ttl(ns)
+            default_item = QTableWidgetItem("" if default is None else f"{default / 86400:g}")
+            default_item.setFlags(default_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            default_item.setForeground(muted)
+            default_item.setTextAlignment(_NUMBER)
             seconds = self._settings.ttl.get(ns)
+            value_item = QTableWidgetItem("" if seconds is None else f"{seconds / 86400:g}")
+            self._shown_ttl[ns] = value_item.text()
+            value_item.setTextAlignment(_NUMBER)
             self.ttl_table.setItem(r, 0, name_item)
-            self.ttl_table.setItem(
-                r, 1, QTableWidgetItem("" if seconds is None else f"{seconds / 86400:g}")
-            )
+            self.ttl_table.setItem(r, 1, default_item)
+            self.ttl_table.setItem(r, TTL_VALUE_COLUMN, value_item)
         lay.addWidget(self.ttl_table)
         return page
 
@@ -283,9 +341,11 @@ class SettingsDialog(QDialog):
         ttl: dict[str, float] = {}
         for r in range(self.ttl_table.rowCount()):
             ns = self.ttl_table.item(r, 0).text()
-            item = self.ttl_table.item(r, 1)
+            item = self.ttl_table.item(r, TTL_VALUE_COLUMN)
             text = item.text().strip() if item else ""
-            if text:
+            if ns in self._settings.ttl and text == self._shown_ttl.get(ns):
+                ttl[ns] = self._settings.ttl[ns]
+            elif text:
                 try:
                     ttl[ns] = float(text) * 86400
                 except ValueError:
@@ -300,7 +360,7 @@ class SettingsDialog(QDialog):
             key_notation=str(self.notation.currentData()),
             bpm_min=self.bpm_min.value(),
             bpm_max=self.bpm_max.value(),
-            demo=self.demo.isChecked(),
+            demo=self._saved_demo(),
             rates={**self._settings.rates, **self._changed_rates()},
             ttl=ttl,
         ).validate()

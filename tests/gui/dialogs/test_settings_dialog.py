@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from djdesk.core.settings import Settings
-from djdesk.gui.dialogs.settings_dialog import SettingsDialog
+from djdesk.gui import theme
+from djdesk.gui.dialogs.settings_dialog import TTL_VALUE_COLUMN, SettingsDialog
 from djdesk.gui.fake_services import FakeAccounts
 from djdesk.gui.tasks import TaskRegistry
 
 
-def _dialog(qtbot: Any, accounts: FakeAccounts | None = None) -> SettingsDialog:
+def _dialog(
+    qtbot: Any,
+    accounts: FakeAccounts | None = None,
+    settings: Settings | None = None,
+    *,
+    running_demo: bool = False,
+) -> SettingsDialog:
     dialog = SettingsDialog(
-        Settings(key_notation="open_key"), accounts or FakeAccounts(), TaskRegistry()
+        settings or Settings(key_notation="open_key"),
+        accounts or FakeAccounts(),
+        TaskRegistry(),
+        running_demo=running_demo,
     )
     qtbot.addWidget(dialog)
     return dialog
@@ -28,7 +40,7 @@ def test_builds_validated_settings_from_the_form(qtbot: Any) -> None:
         r for r in range(dialog.ttl_table.rowCount())
         if dialog.ttl_table.item(r, 0).text() == "deezer.track"
     )  # fmt: skip
-    dialog.ttl_table.item(row, 1).setText("30")
+    dialog.ttl_table.item(row, TTL_VALUE_COLUMN).setText("30")
     new = dialog.build_settings()
     assert new.key_notation == "classic"
     assert new.rates["musicbrainz"] == 0.5
@@ -38,7 +50,7 @@ def test_builds_validated_settings_from_the_form(qtbot: Any) -> None:
 
 def test_bad_ttl_is_an_inline_message_and_the_dialog_stays(qtbot: Any) -> None:
     dialog = _dialog(qtbot)
-    dialog.ttl_table.item(0, 1).setText("soon")
+    dialog.ttl_table.item(0, TTL_VALUE_COLUMN).setText("soon")
     dialog._on_accept()
     assert dialog.result_settings() is None
     assert "not a number" in dialog.message.text()
@@ -97,3 +109,41 @@ def test_notation_labels_are_translated_when_shown(qtbot: Any, monkeypatch: Any)
     monkeypatch.setattr(settings_dialog, "_", lambda text: f"<{text}>")
     dialog = _dialog(qtbot)
     assert dialog.notation.itemText(dialog.notation.findData("camelot")) == "<Camelot (8A)>"
+
+
+def test_ttl_tab_shows_each_default_greyed_beside_the_override(qtbot: Any) -> None:
+    dialog = _dialog(qtbot, settings=Settings(ttl={"deezer.track": 10 * 86400, "negative": 60}))
+    table = dialog.ttl_table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    track, playlist, negative = rows["deezer.track"], rows["deezer.playlist"], rows["negative"]
+    assert table.item(track, 1).text() == "90"  # DEFAULT_TTLS: 90 days
+    assert table.item(track, TTL_VALUE_COLUMN).text() == "10"
+    assert table.item(playlist, 1).text() == "1" and table.item(playlist, 2).text() == ""
+    assert table.item(negative, 1).text() == f"{300 / 86400:g}"  # 5 minutes
+    default = table.item(track, 1)
+    assert not default.flags() & Qt.ItemFlag.ItemIsEditable
+    assert default.foreground().color() == theme.muted_color()
+    assert dialog.build_settings().ttl == {"deezer.track": 10 * 86400, "negative": 60}
+
+
+def test_rate_rows_are_named_as_people_read_them(qtbot: Any) -> None:
+    dialog = _dialog(qtbot)
+    form = dialog.rates["lastfm"].parentWidget().layout()
+    labels = {form.labelForField(spin).text(): name for name, spin in dialog.rates.items()}
+    assert labels["Last.fm"] == "lastfm" and labels["ReccoBeats"] == "reccobeats"
+    assert labels["Spotify accounts"] == "spotify_accounts"
+    assert "lastfm" not in labels
+
+
+def test_demo_box_shows_a_demo_run_and_a_kept_box_saves_nothing_new(qtbot: Any) -> None:
+    dialog = _dialog(qtbot, settings=Settings(demo=False), running_demo=True)
+    assert dialog.demo.isChecked()
+    assert "started with --demo" in dialog.demo_note.text()
+    assert dialog.build_settings().demo is False, "--demo is this run's choice, not a setting"
+    dialog.demo.setChecked(False)
+    dialog.demo.setChecked(True)
+    assert dialog.build_settings().demo is False
+    plain = _dialog(qtbot, settings=Settings(demo=False))
+    assert not plain.demo.isChecked() and "--demo" not in plain.demo_note.text()
+    plain.demo.setChecked(True)
+    assert plain.build_settings().demo is True
