@@ -15,7 +15,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -41,7 +41,7 @@ from djdesk.core.i18n import _
 from djdesk.core.paths import Paths, default_paths
 from djdesk.gui import theme, ui_state, window_menus
 from djdesk.gui.bridge import EngineBridge
-from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
+from djdesk.gui.cache_inspector.panel import CacheInspectorPanel, message_kind
 from djdesk.gui.export_action import PlaylistExporter
 from djdesk.gui.export_action import summary as export_summary
 from djdesk.gui.playlists.panel import PlaylistBrowserPanel
@@ -61,6 +61,7 @@ DEFAULT_SIZE = QSize(1280, 800)
 
 
 class MainWindow(LinkInput, QMainWindow):
+    _built = False  # set once __init__ has made every panel ``restyle`` touches
     closed = Signal()  # emitted once, after the engine stopped and the window really closed
     _import_status = ""  # the import line the status bar shows, to clear only that one
     # Set by window_menus.build_menus; panels' signals and tests reach them here.
@@ -163,6 +164,7 @@ class MainWindow(LinkInput, QMainWindow):
         self.restore_state()
         self.fit_to_screen()
         self._update_actions()
+        self._built = True  # from here on a palette change restyles (changeEvent)
 
     def engine_ready(self, suggestions: list[tuple[str, str]] | None = None) -> None:
         """The runtime is open: load the library, offer ``suggestions`` (label, link) if empty.
@@ -261,8 +263,29 @@ class MainWindow(LinkInput, QMainWindow):
 
     def _on_color_scheme_changed(self, _scheme: object) -> None:
         """Light/dark switched while running: re-derive the few colours we compute ourselves."""
-        if self.banner.text():
+        self.restyle()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A palette set at runtime (``QApplication.setPalette``, a theme tool) is a scheme
+        change too: Qt reports it here, not through ``colorSchemeChanged``."""
+        super().changeEvent(event)
+        if self._built and event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+        ):
+            self.restyle()
+
+    def restyle(self) -> None:
+        """Banners and inline messages carry colours picked for the palette they were shown
+        under (style sheets do not follow the palette): pick them again, for their kind."""
+        if self.demo:
             self.banner.setStyleSheet(theme.banner_style("demo"))
+        for message in (self.playlists.message, self.cache.message):
+            kind = message_kind(message)
+            if kind:
+                message.setStyleSheet(theme.banner_style(kind))
+        if self.settings_dialog is not None:
+            self.settings_dialog.restyle()
         self.playlists.track_model.refresh_palette()
         self.playlists.table.viewport().update()
         self.progress.table.viewport().update()

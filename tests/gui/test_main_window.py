@@ -195,6 +195,41 @@ def test_follows_a_dark_palette(window: MainWindow, qapp: QApplication) -> None:
         qapp.setPalette(light)
 
 
+def test_a_palette_set_at_runtime_restyles_the_banner_and_messages(
+    qtbot: Any, window: MainWindow, qapp: QApplication
+) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from djdesk.gui import theme
+    from djdesk.gui.dialogs.settings_dialog import SettingsDialog
+
+    window.playlists.show_message("That is not a playlist link.", "error")
+    window.cache.message.setProperty("bannerKind", "info")
+    window.cache.message.show()
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog)
+    dialog._key_message("Checking the key with Last.fm…", "info")
+    light = qapp.palette()
+    assert not theme.is_dark()
+    dark = QPalette(light)
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    try:
+        qapp.setPalette(dark)  # no colorSchemeChanged: only the palette events say so
+        qtbot.waitUntil(
+            lambda: theme.banner_colors("demo")[0] in window.banner.styleSheet(), timeout=3000
+        )
+        assert theme.banner_colors("demo") == ("#4a3b00", "#ffe082")
+        assert "#4a1414" in window.playlists.message.styleSheet()  # dark error
+        window.tabs.setCurrentWidget(window.cache)
+        qtbot.waitUntil(lambda: "#12344d" in window.cache.message.styleSheet(), timeout=3000)
+        assert "#12344d" in dialog.key_message.styleSheet()  # dark info
+    finally:
+        qapp.setPalette(light)
+        dialog.reject()
+    qtbot.waitUntil(lambda: "#fff4c2" in window.banner.styleSheet(), timeout=3000)
+
+
 def test_details_pane_pins_a_candidate(qtbot: Any, window: MainWindow) -> None:
     panel = window.playlists
     panel.handle_dropped(_links(DEEZER))

@@ -58,6 +58,18 @@ def _path_dialog(parent: QWidget) -> AskPath:
     return ask
 
 
+#: The banner kind (``theme.banner_style``) a message label was styled for.
+KIND_PROPERTY = "bannerKind"
+
+
+def message_kind(label: QWidget) -> str:
+    """The banner kind ``label`` shows (an ``InlineMessage``'s ``kind``, or the property)."""
+    kind = getattr(label, "kind", None)
+    if not isinstance(kind, str):
+        kind = label.property(KIND_PROPERTY)
+    return kind if isinstance(kind, str) else ""
+
+
 def vacuum_summary(result: dict[str, int]) -> str:
     """What vacuum did, in the words of its question: rows removed and bytes freed."""
     before, after = result.get("bytes_before", 0), result.get("bytes_after", 0)
@@ -330,6 +342,7 @@ class CacheInspectorPanel(QWidget):
         except (OSError, ValueError) as exc:
             text, kind = _("That did not work: {err}").format(err=exc), "error"
         self.message.setStyleSheet(theme.banner_style(kind))
+        self.message.setProperty(KIND_PROPERTY, kind)  # restyled for it on a palette change
         self.message.setText(text)
         self.message.show()
         await self._refresh()

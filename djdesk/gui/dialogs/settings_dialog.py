@@ -90,6 +90,7 @@ class SettingsDialog(QDialog):
         #: False once the dialog finished: a key check or login still running (its call goes on)
         #: must not touch widgets that ``WA_DeleteOnClose`` is about to delete.
         self.showing = True
+        self._kinds: dict[QLabel, str] = {}  # message label -> its banner kind
         self.finished.connect(self._on_finished)
         tabs = QTabWidget()
         tabs.addTab(self._accounts_tab(), _("Accounts"))
@@ -332,8 +333,14 @@ class SettingsDialog(QDialog):
         self._refresh_accounts()
 
     def _key_message(self, text: str, kind: str) -> None:
+        self._kinds[self.key_message] = kind
         self.key_message.setStyleSheet(theme.banner_style(kind))
         self.key_message.setText(text)
+
+    def restyle(self) -> None:
+        """The palette changed while open: the messages' colours follow (the window calls it)."""
+        for label, kind in self._kinds.items():
+            label.setStyleSheet(theme.banner_style(kind))
 
     # --- result ----------------------------------------------------------------------------------
 
@@ -369,6 +376,7 @@ class SettingsDialog(QDialog):
         try:
             self._result = self.build_settings()
         except DJDeskError as exc:
+            self._kinds[self.message] = "error"
             self.message.setStyleSheet(theme.banner_style("error"))
             self.message.setText(f"{exc.message} {exc.hint}".strip())
             self.message.show()
