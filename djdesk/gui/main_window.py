@@ -58,6 +58,10 @@ log = logging.getLogger(__name__)
 SHUTDOWN_BUDGET_S = 2.5
 #: The size a first start opens at, shrunk to the screen's free area when that is smaller.
 DEFAULT_SIZE = QSize(1280, 800)
+#: A screen with less free height than this is short: the progress dock gets a quarter of it.
+SHORT_SCREEN_PX = 800
+SHORT_DOCK_SHARE = 0.25
+DOCK_MIN_PX = 140
 
 
 class MainWindow(LinkInput, QMainWindow):
@@ -223,15 +227,17 @@ class MainWindow(LinkInput, QMainWindow):
         if not self.demo:
             self.banner.hide()
             return
-        intro = _(
-            "Demo mode — offline sandbox. Every provider is simulated on this computer; "
-            "no account or network needed."
-        )
         if self.playlists.playlist_model.rowCount() == 0:
-            where = _("Pick a demo playlist on the left, or drop a link.")
-        else:
-            where = _("More demo playlists: File ▸ Demo playlists, or drop a link.")
-        self.banner.setText(f"{intro} {where}")
+            text = _(
+                "Demo mode — offline sandbox. Every provider is simulated on this computer; "
+                "no account or network needed. Pick a demo playlist on the left, or drop a link."
+            )
+        else:  # one line on a 1024 px window: the table needs the height more
+            text = _(
+                "Demo mode — offline sandbox, no account or network needed. "
+                "More demo playlists: File ▸ Demo playlists."
+            )
+        self.banner.setText(text)
         self.banner.show()
 
     def import_link(self, link: str) -> None:
@@ -408,6 +414,17 @@ class MainWindow(LinkInput, QMainWindow):
         fitted = fit_to(self.geometry(), inner)
         if fitted != self.geometry():
             self.setGeometry(fitted)
+        self.fit_dock(inner.height())
+
+    def fit_dock(self, available_height: int) -> None:
+        """On a short screen the docked progress panel gets ~a quarter of the height, so the
+        track table keeps its rows (at 1024x640 a 230 px dock left it 7). Never grown: a panel
+        the DJ made smaller stays so."""
+        if available_height >= SHORT_SCREEN_PX or self.progress_dock.isFloating():
+            return
+        target = max(DOCK_MIN_PX, int(min(available_height, self.height()) * SHORT_DOCK_SHARE))
+        if self.progress_dock.height() > target:
+            self.resizeDocks([self.progress_dock], [target], Qt.Orientation.Vertical)
 
     # --- closing ---------------------------------------------------------------------------------
 

@@ -269,3 +269,22 @@ def test_qt_delivers_drag_events_to_the_window_s_link_input(window: MainWindow) 
         event.ignore()
         QApplication.sendEvent(window, event)
         assert event.isAccepted() is accepted, mime.formats()
+
+
+def test_on_a_short_screen_the_dock_gets_a_quarter_of_the_height(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.resize(1024, 640)
+    dock = window.progress_dock
+    window.resizeDocks([dock], [230], Qt.Orientation.Vertical)  # the default
+    qtbot.waitUntil(lambda: dock.height() > 200, timeout=3000)
+    window.fit_dock(1000)  # a tall screen: left as it is
+    assert dock.height() > 200
+    window.fit_dock(640)
+    qtbot.waitUntil(lambda: dock.height() <= 170, timeout=3000)
+    assert dock.height() >= 140
+    small = dock.height()
+    window.resize(1024, 780)  # still short: a quarter is 195 px, more than the dock has
+    qtbot.waitUntil(lambda: window.height() == 780, timeout=3000)
+    window.fit_dock(780)  # a panel already smaller is never grown
+    assert dock.height() == small

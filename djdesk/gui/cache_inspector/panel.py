@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -44,6 +45,8 @@ from djdesk.gui.services import CacheBrowser, CacheEntryRow
 from djdesk.gui.tasks import TaskRegistry
 
 AskPath = Callable[[str, bool], Path | None]
+#: Below this height the entries and the JSON view sit side by side instead of stacked.
+SHORT_PANEL_PX = 420
 
 
 def _path_dialog(parent: QWidget) -> AskPath:
@@ -209,6 +212,7 @@ class CacheInspectorPanel(QWidget):
         entry_buttons.addStretch(1)
         rl.addLayout(entry_buttons)
 
+        # Entries above the JSON; beside it when the panel is short (see resizeEvent).
         self.detail_splitter = QSplitter(Qt.Orientation.Vertical)
         self.detail_splitter.setObjectName("cacheDetailSplitter")
         self.detail_splitter.addWidget(mid)
@@ -227,6 +231,32 @@ class CacheInspectorPanel(QWidget):
 
         self.namespaces.selectionModel().currentRowChanged.connect(self._on_namespace_current)
         # Loaded on first show (the window calls refresh), not here: no query at construction.
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Short (a 1024x640 laptop with the progress dock): the JSON goes beside the entries,
+        where stacked they got 2 rows and a 1-row JSON view between them."""
+        super().resizeEvent(event)
+        self.fit_detail_splitter()
+
+    def fit_detail_splitter(self) -> None:
+        short = self.height() < SHORT_PANEL_PX
+        wanted = Qt.Orientation.Horizontal if short else Qt.Orientation.Vertical
+        if self.detail_splitter.orientation() == wanted:
+            return
+        self.detail_splitter.setOrientation(wanted)
+        # Sized once the layout has settled on the new orientation (widths are stale now).
+        QTimer.singleShot(0, self._share_detail_splitter)
+
+    def _share_detail_splitter(self) -> None:
+        split = self.detail_splitter
+        short = split.orientation() == Qt.Orientation.Horizontal
+        if short:  # three columns side by side: the namespace list gives up a little width
+            width = self.splitter.width()
+            names = min(self.splitter.sizes()[0], int(width * 0.36))
+            self.splitter.setSizes([names, width - names])
+        total = sum(split.sizes())
+        first = int(total * (0.58 if short else 0.6))
+        split.setSizes([first, total - first])
 
     # --- queries ---------------------------------------------------------------------------------
 

@@ -238,3 +238,18 @@ def test_vacuum_asks_first_and_says_rows_removed_and_bytes_freed(
     removed = int(text.split()[2].replace(",", ""))
     assert removed >= stale
     assert panel.entries_model.total == 0
+
+
+def test_a_short_panel_puts_the_json_beside_the_entries(
+    qtbot: Any, panel: CacheInspectorPanel
+) -> None:
+    assert panel.detail_splitter.orientation() == Qt.Orientation.Vertical  # 1200x700
+    panel.resize(1000, 350)  # a 1024x640 window with the progress dock below
+    qtbot.waitUntil(
+        lambda: panel.detail_splitter.orientation() == Qt.Orientation.Horizontal, timeout=3000
+    )
+    qtbot.waitUntil(lambda: min(panel.detail_splitter.sizes()) > 200, timeout=3000)
+    panel.resize(1200, 700)
+    qtbot.waitUntil(
+        lambda: panel.detail_splitter.orientation() == Qt.Orientation.Vertical, timeout=3000
+    )
