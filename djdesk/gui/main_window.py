@@ -41,7 +41,8 @@ from djdesk.core.i18n import _
 from djdesk.core.paths import Paths, default_paths
 from djdesk.gui import theme, ui_state, window_menus
 from djdesk.gui.bridge import EngineBridge
-from djdesk.gui.cache_inspector.panel import CacheInspectorPanel, message_kind
+from djdesk.gui.cache_inspector.actions import message_kind
+from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
 from djdesk.gui.export_action import PlaylistExporter
 from djdesk.gui.export_action import summary as export_summary
 from djdesk.gui.playlists.panel import PlaylistBrowserPanel

@@ -1,24 +1,19 @@
-"""CacheInspectorPanel: namespaces, paged entries with search, the JSON of one entry, actions.
+"""CacheInspectorPanel: namespaces, paged entries with search, the JSON of one entry.
 
-Destructive actions (delete, purge, bump, import) ask first through ``confirm`` (an awaited,
-window-modal box: ``dialogs.ask``); tests replace ``confirm`` and ``ask_path`` instead of
-clicking modal dialogs. Every store call is async (run as
-a task); after each action the namespace list and the entries page are re-queried so counts
-never lie, then ``action_done`` fires with the message shown.
+The panel lays these out and keeps them in step; what its buttons and menus do (delete,
+expire, purge, bump, vacuum, export, import) is ``actions.CacheActions``'. Tests replace
+``confirm`` and ``ask_path`` instead of clicking modal dialogs.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,58 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from djdesk.core.cache.maintenance import STALE_KEEP_S
-from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
-from djdesk.gui import theme
-from djdesk.gui.cache_inspector.entries_model import CacheEntriesModel, format_bytes
+from djdesk.gui.cache_inspector.actions import CacheActions, path_dialog
+from djdesk.gui.cache_inspector.entries_model import CacheEntriesModel
 from djdesk.gui.cache_inspector.json_model import build_json_model
 from djdesk.gui.cache_inspector.namespace_model import NamespaceListModel, NamespaceRole
-from djdesk.gui.dialogs.ask import Confirm, confirm_dialog, confirmed
+from djdesk.gui.dialogs.ask import Confirm, confirm_dialog
 from djdesk.gui.services import CacheBrowser, CacheEntryRow
 from djdesk.gui.tasks import TaskRegistry
 
-AskPath = Callable[[str, bool], Path | None]
 #: Below this height the entries and the JSON view sit side by side instead of stacked.
 SHORT_PANEL_PX = 420
 
 
-def _path_dialog(parent: QWidget) -> AskPath:
-    def ask(title: str, save: bool) -> Path | None:
-        pattern = _("Cache export (*.jsonl)")
-        if save:
-            name, _f = QFileDialog.getSaveFileName(parent, title, "djdesk-cache.jsonl", pattern)
-        else:
-            name, _f = QFileDialog.getOpenFileName(parent, title, "", pattern)
-        return Path(name) if name else None
-
-    return ask
-
-
-#: The banner kind (``theme.banner_style``) a message label was styled for.
-KIND_PROPERTY = "bannerKind"
-
-
-def message_kind(label: QWidget) -> str:
-    """The banner kind ``label`` shows (an ``InlineMessage``'s ``kind``, or the property)."""
-    kind = getattr(label, "kind", None)
-    if not isinstance(kind, str):
-        kind = label.property(KIND_PROPERTY)
-    return kind if isinstance(kind, str) else ""
-
-
-def vacuum_summary(result: dict[str, int]) -> str:
-    """What vacuum did, in the words of its question: rows removed and bytes freed."""
-    before, after = result.get("bytes_before", 0), result.get("bytes_after", 0)
-    return _("Vacuum removed {n} rows and freed {freed} (cache file {before} → {after}).").format(
-        n=f"{result.get('swept', 0):,}",
-        freed=format_bytes(max(0, before - after)),
-        before=format_bytes(before),
-        after=format_bytes(after),
-    )
-
-
-class CacheInspectorPanel(QWidget):
+class CacheInspectorPanel(CacheActions, QWidget):
     action_done = Signal(str)  # the message shown after an action and the refresh
     entry_shown = Signal(object)  # the JSON value now in the detail view
 
@@ -96,7 +53,7 @@ class CacheInspectorPanel(QWidget):
         self._tasks = tasks
         self._shown: tuple[str, str] | None = None
         self.confirm: Confirm = confirm_dialog(self)
-        self.ask_path: AskPath = _path_dialog(self)
+        self.ask_path = path_dialog(self)
         self.ns_model = NamespaceListModel(cache, self)
         self.entries_model = CacheEntriesModel(cache, tasks, parent=self)
         self.entries_model.loaded.connect(self._on_entries_loaded)
@@ -352,132 +309,3 @@ class CacheInspectorPanel(QWidget):
             # The stored order, like the Tree tab (sorting here made the two tabs disagree).
             text = json.dumps(value, indent=2, ensure_ascii=False)
         self.json_text.setPlainText(text)
-
-    # --- actions ---------------------------------------------------------------------------------
-
-    def _act(self, op: Callable[[], Awaitable[str]], ask: tuple[str, str] | None = None) -> None:
-        """Run ``op`` as a task; with ``ask`` (title, question) only once the user said yes."""
-        self._tasks.start(self._act_async(op, ask), name="cache action")
-
-    async def _act_async(
-        self, op: Callable[[], Awaitable[str]], ask: tuple[str, str] | None = None
-    ) -> None:
-        if ask is not None and not await confirmed(self.confirm, *ask):
-            return
-        kind = "info"
-        try:
-            text = await op()
-        except DJDeskError as exc:
-            text, kind = f"{exc.message} {exc.hint}".strip(), "error"
-        except (OSError, ValueError) as exc:
-            text, kind = _("That did not work: {err}").format(err=exc), "error"
-        self.message.setStyleSheet(theme.banner_style(kind))
-        self.message.setProperty(KIND_PROPERTY, kind)  # restyled for it on a palette change
-        self.message.setText(text)
-        self.message.show()
-        await self._refresh()
-        self.action_done.emit(text)
-
-    def delete_selected(self) -> None:
-        e = self.current_entry()
-        if e is None:
-            return
-
-        async def op() -> str:
-            await self._cache.delete(e.namespace, e.key)
-            return _("Deleted {key}.").format(key=e.key)
-
-        self._act(op, (_("Delete entry"), _("Delete {key} from the cache?").format(key=e.key)))
-
-    def expire_selected(self) -> None:
-        e = self.current_entry()
-        if e is None:
-            return
-
-        async def op() -> str:
-            await self._cache.expire(e.namespace, e.key)
-            return _("{key} expired; it will be fetched again when needed.").format(key=e.key)
-
-        self._act(op)
-
-    def purge_namespace(self) -> None:
-        ns = self.current_namespace()
-        if ns is None:
-            return
-
-        async def op() -> str:
-            n = await self._cache.purge(ns)
-            return _("Purged {n} entries from {ns}.").format(n=n, ns=ns)
-
-        self._act(
-            op,
-            (
-                _("Purge namespace"),
-                _("Delete every entry in {ns}? This cannot be undone.").format(ns=ns),
-            ),
-        )
-
-    def bump_namespace(self) -> None:
-        ns = self.current_namespace()
-        if ns is None:
-            return
-
-        async def op() -> str:
-            v = await self._cache.bump(ns)
-            return _("{ns} is now at version {v}.").format(ns=ns, v=v)
-
-        self._act(
-            op,
-            (
-                _("Bump version"),
-                _("Mark every entry in {ns} as stale by bumping its version?").format(ns=ns),
-            ),
-        )
-
-    def vacuum(self) -> None:
-        """Ask first: vacuum deletes rows (old versions, long-expired), not only compacts."""
-
-        async def op() -> str:
-            result = await self._cache.vacuum()
-            return vacuum_summary(result)
-
-        self._act(
-            op,
-            (
-                _("Vacuum cache"),
-                _(
-                    "Delete the entries of old namespace versions and those expired more than "
-                    "{days} days ago, then compact the cache file?"
-                ).format(days=int(STALE_KEEP_S // 86400)),
-            ),
-        )
-
-    def export(self) -> None:
-        path = self.ask_path(_("Export cache"), True)
-        if path is None:
-            return
-
-        async def op() -> str:
-            n = await self._cache.export(path)
-            return _("Exported {n} entries to {name}.").format(n=n, name=path.name)
-
-        self._act(op)
-
-    def import_(self) -> None:
-        path = self.ask_path(_("Import cache"), False)
-        if path is None:
-            return
-
-        async def op() -> str:
-            n = await self._cache.import_(path)
-            return _("Imported {n} entries.").format(n=n)
-
-        self._act(
-            op,
-            (
-                _("Import cache"),
-                _("Import entries from {name}? Entries with the same key are replaced.").format(
-                    name=path.name
-                ),
-            ),
-        )
