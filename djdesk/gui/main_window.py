@@ -3,8 +3,10 @@
 Layout: a tab per big view (Library, Cache) and the enrichment progress panel as a bottom dock,
 so a DJ can watch a run from either tab. The window holds no logic of its own beyond wiring:
 panels get the narrow services they need, the bridge feeds them coalesced core events. The
-menu bar and what it greys out are ``window_menus``'; drops, pastes and the CSV dialog are
-``window_input.LinkInput``'s; the layout's save and restore are ``ui_state``'s.
+menu bar, right-click menus and what they grey out are ``window_menus``'; drops, pastes and
+the CSV dialog are ``window_input.LinkInput``'s; the banner, colours and fitting a short screen
+are ``window_look.WindowLook``'s; settings and About are ``window_dialogs.WindowDialogs``';
+the layout's save and restore are ``ui_state``'s.
 """
 
 from __future__ import annotations
@@ -15,33 +17,28 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QGuiApplication,
-    QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from djdesk import __version__
 from djdesk.core import settings as settings_mod
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.core.paths import Paths, default_paths
 from djdesk.gui import theme, ui_state, window_menus
 from djdesk.gui.bridge import EngineBridge
-from djdesk.gui.cache_inspector.actions import message_kind
 from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
 from djdesk.gui.export_action import PlaylistExporter
 from djdesk.gui.export_action import summary as export_summary
@@ -49,8 +46,10 @@ from djdesk.gui.playlists.panel import PlaylistBrowserPanel
 from djdesk.gui.progress.panel import EnrichmentProgressPanel
 from djdesk.gui.services import Services
 from djdesk.gui.tasks import TaskRegistry
-from djdesk.gui.ui_state import UiState, fit_to
+from djdesk.gui.ui_state import UiState
+from djdesk.gui.window_dialogs import WindowDialogs
 from djdesk.gui.window_input import LinkInput
+from djdesk.gui.window_look import WindowLook
 
 if TYPE_CHECKING:
     from djdesk.gui.dialogs.settings_dialog import SettingsDialog
@@ -59,14 +58,9 @@ log = logging.getLogger(__name__)
 SHUTDOWN_BUDGET_S = 2.5
 #: The size a first start opens at, shrunk to the screen's free area when that is smaller.
 DEFAULT_SIZE = QSize(1280, 800)
-#: A screen with less free height than this is short: the progress dock gets a quarter of it.
-SHORT_SCREEN_PX = 800
-SHORT_DOCK_SHARE = 0.25
-DOCK_MIN_PX = 140
 
 
-class MainWindow(LinkInput, QMainWindow):
-    _built = False  # set once __init__ has made every panel ``restyle`` touches
+class MainWindow(LinkInput, WindowLook, WindowDialogs, QMainWindow):
     closed = Signal()  # emitted once, after the engine stopped and the window really closed
     _import_status = ""  # the import line the status bar shows, to clear only that one
     # Set by window_menus.build_menus; panels' signals and tests reach them here.
@@ -222,25 +216,6 @@ class MainWindow(LinkInput, QMainWindow):
     def _update_actions(self, *_args: object) -> None:
         window_menus.update_actions(self)
 
-    def _update_banner(self, *_args: object) -> None:
-        """The demo banner says where the demo playlists are now: the empty list's buttons go
-        once the library has a playlist, File ▸ Demo playlists stays."""
-        if not self.demo:
-            self.banner.hide()
-            return
-        if self.playlists.playlist_model.rowCount() == 0:
-            text = _(
-                "Demo mode — offline sandbox. Every provider is simulated on this computer; "
-                "no account or network needed. Pick a demo playlist on the left, or drop a link."
-            )
-        else:  # one line on a 1024 px window: the table needs the height more
-            text = _(
-                "Demo mode — offline sandbox, no account or network needed. "
-                "More demo playlists: File ▸ Demo playlists."
-            )
-        self.banner.setText(text)
-        self.banner.show()
-
     def import_link(self, link: str) -> None:
         """A suggested (demo) playlist chosen from the menu: imported like a pasted link."""
         self.tabs.setCurrentWidget(self.playlists)
@@ -267,35 +242,6 @@ class MainWindow(LinkInput, QMainWindow):
             and self.tabs.currentWidget() is self.cache
         ):
             self.cache.refresh()
-
-    def _on_color_scheme_changed(self, _scheme: object) -> None:
-        """Light/dark switched while running: re-derive the few colours we compute ourselves."""
-        self.restyle()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """A palette set at runtime (``QApplication.setPalette``, a theme tool) is a scheme
-        change too: Qt reports it here, not through ``colorSchemeChanged``."""
-        super().changeEvent(event)
-        if self._built and event.type() in (
-            QEvent.Type.PaletteChange,
-            QEvent.Type.ApplicationPaletteChange,
-        ):
-            self.restyle()
-
-    def restyle(self) -> None:
-        """Banners and inline messages carry colours picked for the palette they were shown
-        under (style sheets do not follow the palette): pick them again, for their kind."""
-        if self.demo:
-            self.banner.setStyleSheet(theme.banner_style("demo"))
-        for message in (self.playlists.message, self.cache.message):
-            kind = message_kind(message)
-            if kind:
-                message.setStyleSheet(theme.banner_style(kind))
-        if self.settings_dialog is not None:
-            self.settings_dialog.restyle()
-        self.playlists.track_model.refresh_palette()
-        self.playlists.table.viewport().update()
-        self.progress.table.viewport().update()
 
     def _on_tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.cache:
@@ -342,51 +288,6 @@ class MainWindow(LinkInput, QMainWindow):
         with contextlib.suppress(DJDeskError, OSError):
             settings_mod.save(self.settings, self.paths.settings_file)
 
-    def open_settings(self) -> None:
-        """Show the settings window-modal with ``open()``; its answer arrives in ``finished``.
-
-        Never ``exec()``: a nested Qt loop inside the qasync loop ran the key check's callbacks
-        re-entrantly and a later window in the same process crashed (review 2, #13).
-        """
-        from djdesk.gui.dialogs.settings_dialog import SettingsDialog
-
-        if self.settings_dialog is not None:
-            self.settings_dialog.raise_()
-            self.settings_dialog.activateWindow()
-            return
-        dialog = SettingsDialog(
-            self.settings, self.services.accounts, self.tasks, self, running_demo=self.demo
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda code: self._on_settings_finished(dialog, code))
-        self.settings_dialog = dialog
-        dialog.open()
-
-    def _on_settings_finished(self, dialog: SettingsDialog, code: int) -> None:
-        self.settings_dialog = None
-        new = dialog.result_settings() if code == QDialog.DialogCode.Accepted.value else None
-        if new is None:
-            return
-        try:
-            settings_mod.save(new, self.paths.settings_file)
-        except (DJDeskError, OSError) as exc:
-            self.report_error(exc)
-            return
-        self.settings = new
-        self.set_key_notation(new.key_notation)
-        self.statusBar().showMessage(_("Settings saved."), 5000)
-
-    def about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            _("About DJDesk"),
-            _("DJDesk {v}\nImport playlists and enrich every track for DJs.").format(v=__version__),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()  # not exec(): no nested event loop (see open_settings)
-
     def report_error(self, exc: BaseException) -> None:
         """Errors from tasks and slots: a status line, never a crash."""
         if isinstance(exc, DJDeskError):
@@ -404,38 +305,7 @@ class MainWindow(LinkInput, QMainWindow):
     def save_state(self) -> None:
         ui_state.save_layout(self)
 
-    def fit_to_screen(self) -> None:
-        """Keep the whole window on the screen's free area (no taskbar or panel covering it)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        frame = self.frameGeometry()
-        extra = QSize(frame.width() - self.width(), frame.height() - self.height())
-        inner = screen.availableGeometry().adjusted(0, 0, -extra.width(), -extra.height())
-        fitted = fit_to(self.geometry(), inner)
-        if fitted != self.geometry():
-            self.setGeometry(fitted)
-        self.fit_dock(inner.height())
-
-    def fit_dock(self, available_height: int) -> None:
-        """On a short screen the docked progress panel gets ~a quarter of the height, so the
-        track table keeps its rows (at 1024x640 a 230 px dock left it 7). Never grown: a panel
-        the DJ made smaller stays so."""
-        if available_height >= SHORT_SCREEN_PX or self.progress_dock.isFloating():
-            return
-        target = max(DOCK_MIN_PX, int(min(available_height, self.height()) * SHORT_DOCK_SHARE))
-        if self.progress_dock.height() > target:
-            self.resizeDocks([self.progress_dock], [target], Qt.Orientation.Vertical)
-
     # --- closing ---------------------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Fit once more after the first show: only now does the window manager's frame (the
-        title bar) count, which a 768 px screen cannot spare on top of 800 px."""
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            QTimer.singleShot(0, self.fit_to_screen)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the run (resumable), cancel every task, then really close; bounded to < 3 s."""
