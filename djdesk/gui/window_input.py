@@ -8,19 +8,20 @@ because Qt delivers drag and drop as the window's own event methods.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QMimeData
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QTabWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QTabWidget
 
 from djdesk.core.i18n import _
+from djdesk.gui.dialogs.ask import ask_file
 from djdesk.gui.playlists import links
 
 if TYPE_CHECKING:
     from djdesk.gui.cache_inspector.panel import CacheInspectorPanel
     from djdesk.gui.playlists.panel import PlaylistBrowserPanel
+    from djdesk.gui.tasks import TaskRegistry
 
 
 class LinkInput:
@@ -30,6 +31,7 @@ class LinkInput:
     tabs: QTabWidget
     playlists: PlaylistBrowserPanel
     cache: CacheInspectorPanel
+    tasks: TaskRegistry
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if links.accepts(event.mimeData()):
@@ -72,11 +74,15 @@ class LinkInput:
         self.playlists.filter_bar.text.selectAll()
 
     def open_csv(self) -> None:
-        name, _f = QFileDialog.getOpenFileName(
+        """Ctrl+O: a file chooser opened with ``open()`` (no nested loop, see ``dialogs.ask``)."""
+        self.tasks.start(self._open_csv(), name="open csv")
+
+    async def _open_csv(self) -> None:
+        path = await ask_file(
             self,  # type: ignore[arg-type]
             _("Import Exportify CSV"),
-            "",
             _("CSV files (*.csv)"),
+            save=False,
         )
-        if name:
-            self.playlists.handle_dropped(links.Dropped(files=(Path(name),)))
+        if path is not None:
+            self.playlists.handle_dropped(links.Dropped(files=(path,)))

@@ -113,6 +113,27 @@ def test_dropped_exportify_csv_imports(qtbot: Any, window: MainWindow, tmp_path:
     assert table.index(0, COLUMN_INDEX["duration_s"]).data() == "3:21"
 
 
+def test_ctrl_o_opens_a_csv_chooser_without_a_nested_loop(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QLineEdit
+
+    csv = tmp_path / "Warmup.csv"
+    csv.write_text(
+        "Track URI,Track Name,Artist Name(s),Album Name,Track Duration (ms)\n"
+        "spotify:track:1,Intro,Someone,First,201000\n",
+        encoding="utf-8",
+    )
+    window.open_csv_action.trigger()  # returns at once: the chooser is open()
+    found: list[QFileDialog] = []
+    qtbot.waitUntil(
+        lambda: bool(found.extend(window.findChildren(QFileDialog)) or found), timeout=3000
+    )
+    found[0].findChild(QLineEdit, "fileNameEdit").setText(str(csv))
+    found[0].accept()
+    qtbot.waitUntil(lambda: window.playlists.track_model.rowCount() == 1, timeout=5000)
+
+
 def test_closing_mid_run_cancels_cleanly_with_nothing_pending(qtbot: Any, qloop: Any) -> None:
     services = fake_services(step_s=0.05, cache_entries=50)
     window = MainWindow(services, demo=False)

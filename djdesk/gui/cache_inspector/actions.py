@@ -13,31 +13,28 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from djdesk.core.cache.maintenance import STALE_KEEP_S
 from djdesk.core.errors import DJDeskError
 from djdesk.core.i18n import _
 from djdesk.gui import theme
 from djdesk.gui.cache_inspector.entries_model import format_bytes
-from djdesk.gui.dialogs.ask import Confirm, confirmed
+from djdesk.gui.dialogs.ask import Confirm, ask_file, confirmed, resolved
 from djdesk.gui.services import CacheBrowser, CacheEntryRow
 from djdesk.gui.tasks import TaskRegistry
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
 
-AskPath = Callable[[str, bool], Path | None]
+#: Asks for a file (title, save?); may answer at once (tests) or be awaited (the dialog).
+AskPath = Callable[[str, bool], "Awaitable[Path | None] | Path | None"]
 
 
 def path_dialog(parent: QWidget) -> AskPath:
-    def ask(title: str, save: bool) -> Path | None:
+    def ask(title: str, save: bool) -> Awaitable[Path | None]:
         pattern = _("Cache export (*.jsonl)")
-        if save:
-            name, _f = QFileDialog.getSaveFileName(parent, title, "djdesk-cache.jsonl", pattern)
-        else:
-            name, _f = QFileDialog.getOpenFileName(parent, title, "", pattern)
-        return Path(name) if name else None
+        return ask_file(parent, title, pattern, save=save, name="djdesk-cache.jsonl")
 
     return ask
 
@@ -178,7 +175,10 @@ class CacheActions:
         )
 
     def export(self) -> None:
-        path = self.ask_path(_("Export cache"), True)
+        self._tasks.start(self._export(), name="cache export")
+
+    async def _export(self) -> None:
+        path = await resolved(self.ask_path(_("Export cache"), True))
         if path is None:
             return
 
@@ -186,10 +186,13 @@ class CacheActions:
             n = await self._cache.export(path)
             return _("Exported {n} entries to {name}.").format(n=n, name=path.name)
 
-        self._act(op)
+        await self._act_async(op)
 
     def import_(self) -> None:
-        path = self.ask_path(_("Import cache"), False)
+        self._tasks.start(self._import(), name="cache import")
+
+    async def _import(self) -> None:
+        path = await resolved(self.ask_path(_("Import cache"), False))
         if path is None:
             return
 
@@ -197,12 +200,5 @@ class CacheActions:
             n = await self._cache.import_(path)
             return _("Imported {n} entries.").format(n=n)
 
-        self._act(
-            op,
-            (
-                _("Import cache"),
-                _("Import entries from {name}? Entries with the same key are replaced.").format(
-                    name=path.name
-                ),
-            ),
-        )
+        question = _("Import entries from {name}? Entries with the same key are replaced.")
+        await self._act_async(op, (_("Import cache"), question.format(name=path.name)))

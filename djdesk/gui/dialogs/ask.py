@@ -14,9 +14,13 @@ import asyncio
 import contextlib
 import inspect
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+T = TypeVar("T")
 
 #: Asks a yes/no question; may answer at once (tests) or later (the real, awaited dialog).
 Confirm = Callable[[str, str], "Awaitable[bool] | bool"]
@@ -76,9 +80,38 @@ def confirm_dialog(parent: QWidget) -> Confirm:
     return confirm
 
 
+async def resolved(answer: Awaitable[T] | T) -> T:
+    """An answer given at once (a test's stand-in) or one to await (the real dialog)."""
+    if inspect.isawaitable(answer):
+        return await answer
+    return answer
+
+
 async def confirmed(confirm: Confirm, title: str, text: str) -> bool:
     """Ask through ``confirm`` whether it answers at once or has to be awaited."""
-    answer = confirm(title, text)
-    if inspect.isawaitable(answer):
-        answer = await answer
-    return bool(answer)
+    return bool(await resolved(confirm(title, text)))
+
+
+async def ask_file(
+    parent: QWidget, title: str, pattern: str, *, save: bool, name: str = ""
+) -> Path | None:
+    """A file chooser opened with ``open()`` (not the static ``getSaveFileName``, which runs
+    its own loop); the chosen path, or None when cancelled."""
+    dialog = QFileDialog(parent, title, "", pattern)
+    dialog.setObjectName("fileDialog")
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.selectFile(name)
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    chosen: list[str] = []
+    dialog.fileSelected.connect(chosen.append)
+    try:
+        code = await open_dialog(dialog)
+    except asyncio.CancelledError:
+        with contextlib.suppress(RuntimeError):
+            dialog.close()
+        raise
+    accepted = code == QDialog.DialogCode.Accepted.value
+    return Path(chosen[-1]) if accepted and chosen else None

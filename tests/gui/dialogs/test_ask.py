@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QWidget
 
-from djdesk.gui.dialogs.ask import ask_yes_no, confirmed
+from djdesk.gui.dialogs.ask import ask_file, ask_yes_no, confirmed
 
 
 def _open_box(qtbot: Any) -> QMessageBox:
@@ -67,3 +68,38 @@ def test_confirmed_takes_an_immediate_or_an_awaited_answer(arun: Any) -> None:
 
     assert arun(confirmed(lambda _t, _x: False, "t", "x")) is False
     assert arun(confirmed(later, "t", "x")) is True
+
+
+def _file_dialog(qtbot: Any) -> QFileDialog:
+    found: list[QFileDialog] = []
+
+    def find() -> bool:
+        found[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QFileDialog) and w.isVisible()
+        ]
+        return bool(found)
+
+    qtbot.waitUntil(find, timeout=3000)
+    return found[0]
+
+
+def test_a_file_is_chosen_without_a_nested_loop(qtbot: Any, qloop: Any, tmp_path: Path) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    task = asyncio.ensure_future(
+        ask_file(parent, "Export cache", "Cache export (*.jsonl)", save=True, name="c.jsonl")
+    )
+    dialog = _file_dialog(qtbot)
+    assert dialog.isModal() and not task.done()
+    assert dialog.findChild(QLineEdit, "fileNameEdit").text() == "c.jsonl"  # the suggestion
+    dialog.findChild(QLineEdit, "fileNameEdit").setText(str(tmp_path / "out.jsonl"))
+    dialog.accept()
+    qtbot.waitUntil(task.done, timeout=3000)
+    assert task.result() == tmp_path / "out.jsonl"
+
+    task = asyncio.ensure_future(ask_file(parent, "Import", "*.jsonl", save=False))
+    _file_dialog(qtbot).reject()
+    qtbot.waitUntil(task.done, timeout=3000)
+    assert task.result() is None
