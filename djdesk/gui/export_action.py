@@ -10,15 +10,17 @@ remembered in the window state, so exporting the next playlist is one keypress a
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from djdesk.core.errors import DJDeskError, InputError
 from djdesk.core.export import FORMATS, default_filename
 from djdesk.core.i18n import _
+from djdesk.gui.dialogs.ask import ask_save_as, resolved
 from djdesk.gui.services import EnrichmentControl, LibraryView
 from djdesk.gui.tasks import TaskRegistry
 
@@ -27,6 +29,13 @@ if TYPE_CHECKING:
     from djdesk.gui.ui_state import UiState
 
 DEFAULT_FORMAT = "rekordbox"
+
+#: Asks where to save and as what: ``(parent, title, start, filters, selected)`` to
+#: ``(path, filter)``, ``("", "")`` when cancelled; answered at once (tests) or awaited.
+Chooser = Callable[
+    [QWidget | None, str, Path, Sequence[str], str],
+    "Awaitable[tuple[str, str]] | tuple[str, str]",
+]
 
 
 def name_filters() -> dict[str, str]:
@@ -83,6 +92,7 @@ class PlaylistExporter(QObject):
         self._tasks = tasks
         self._state = ui_state
         self._parent = parent
+        self.choose: Chooser = ask_save_as
 
     def _remembered(self) -> tuple[Path, str]:
         folder, fmt = Path.home(), DEFAULT_FORMAT
@@ -97,7 +107,7 @@ class PlaylistExporter(QObject):
             self._state.set_value("export/format", fmt)
 
     def ask_and_export(self, playlist_id: str | None, notation: str) -> asyncio.Task[Any] | None:
-        """Ask where and as what; start the export. None when there is nothing to do."""
+        """Ask where and as what, then export, in one task. None when there is nothing to do."""
         if playlist_id is None:
             self.failed.emit(
                 InputError(
@@ -106,24 +116,30 @@ class PlaylistExporter(QObject):
                 )
             )
             return None
+        return self._tasks.start(self._ask_then_export(playlist_id, notation), name="export")
+
+    async def _ask_then_export(self, playlist_id: str, notation: str) -> None:
+        """The chooser is awaited (``open()``, no nested loop: review 2 #13's crash class)."""
         name = next((p.name for p in self._library.playlists() if p.id == playlist_id), "")
         folder, fmt = self._remembered()
         filters = name_filters()
-        chosen, selected = QFileDialog.getSaveFileName(
-            self._parent,
-            _("Export playlist"),
-            str(folder / default_filename(name or playlist_id, fmt)),
-            ";;".join(filters.values()),
-            filters[fmt],
+        chosen, selected = await resolved(
+            self.choose(
+                self._parent,
+                _("Export playlist"),
+                folder / default_filename(name or playlist_id, fmt),
+                list(filters.values()),
+                filters[fmt],
+            )
         )
         if not chosen:
-            return None
+            return
         dest = Path(chosen)
         fmt = format_of(selected, dest)
         if dest.suffix.lower() != FORMATS[fmt].extension:
             dest = dest.with_name(dest.name + FORMATS[fmt].extension)
         self._remember(dest, fmt)
-        return self._tasks.start(self.export(playlist_id, fmt, dest, notation), name="export")
+        await self.export(playlist_id, fmt, dest, notation)
 
     async def export(self, playlist_id: str, fmt: str, dest: Path, notation: str) -> None:
         try:

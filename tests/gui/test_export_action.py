@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog
 
 from djdesk.core.errors import InputError, StorageError
 from djdesk.core.export import ExportReport
@@ -32,7 +31,7 @@ DEEZER = "https://www.deezer.com/en/playlist/908622995"
 
 
 class DialogStub:
-    """Stands in for ``QFileDialog.getSaveFileName``; records what the window offered."""
+    """Stands in for the save-as chooser (``exporter.choose``); records what the window offered."""
 
     def __init__(self, answer: tuple[str, str]) -> None:
         self.answer = answer
@@ -72,7 +71,7 @@ def test_export_writes_the_chosen_format_and_reports_in_the_status_bar(
 ) -> None:
     pid = _import_and_enrich(qtbot, window)
     dialog = DialogStub((str(tmp_path / "peak set"), name_filters()["nml"]))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    monkeypatch.setattr(window.exporter, "choose", dialog)
     with qtbot.waitSignal(window.exporter.finished, timeout=5000) as blocker:
         window.export_action.trigger()
     report = blocker.args[0]
@@ -81,7 +80,7 @@ def test_export_writes_the_chosen_format_and_reports_in_the_status_bar(
     # What the dialog offered: all four formats, the default one preselected.
     _parent, caption, start, filters, selected = dialog.calls[0]
     assert caption == "Export playlist"
-    assert filters.split(";;") == list(name_filters().values())
+    assert filters == list(name_filters().values())
     assert selected == name_filters()["rekordbox"]
     name = {p.id: p.name for p in window.services.library.playlists()}[pid]
     assert Path(start).name.startswith(name[:10])
@@ -96,7 +95,7 @@ def test_export_writes_the_chosen_format_and_reports_in_the_status_bar(
     assert "without a local file" in status
     # The folder and the format are remembered for the next export.
     dialog2 = DialogStub((str(tmp_path / "again.csv"), name_filters()["csv"]))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog2)
+    monkeypatch.setattr(window.exporter, "choose", dialog2)
     with qtbot.waitSignal(window.exporter.finished, timeout=5000) as blocker2:
         window.export_playlist()
     assert Path(dialog2.calls[0][2]).parent == tmp_path
@@ -111,8 +110,10 @@ def test_cancelling_the_dialog_writes_nothing(
     pid = _import_and_enrich(qtbot, window)
     asked: list[Any] = []
     monkeypatch.setattr(window.services.control, "export_playlist", lambda *a: asked.append(a))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", DialogStub(("", "")))
-    assert window.exporter.ask_and_export(pid, "camelot") is None
+    monkeypatch.setattr(window.exporter, "choose", DialogStub(("", "")))
+    task = window.exporter.ask_and_export(pid, "camelot")
+    assert task is not None
+    qtbot.waitUntil(task.done)
     assert asked == []
 
 
@@ -120,7 +121,7 @@ def test_no_playlist_selected_says_so(
     qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dialog = DialogStub(("", ""))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    monkeypatch.setattr(window.exporter, "choose", dialog)
     assert not window.export_action.isEnabled()  # greyed out: the menu never offers it
     with qtbot.waitSignal(window.exporter.failed, timeout=1000) as blocker:
         window.export_playlist()  # still safe if reached another way
@@ -135,7 +136,7 @@ def test_a_failed_export_is_an_inline_message_not_a_crash(
     _import_and_enrich(qtbot, window)
     dest = tmp_path / "gone" / "set.xml"
     monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", DialogStub((str(dest), name_filters()["rekordbox"]))
+        window.exporter, "choose", DialogStub((str(dest), name_filters()["rekordbox"]))
     )
     with qtbot.waitSignal(window.exporter.failed, timeout=5000) as blocker:
         window.export_action.trigger()

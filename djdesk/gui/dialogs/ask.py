@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -115,3 +115,29 @@ async def ask_file(
         raise
     accepted = code == QDialog.DialogCode.Accepted.value
     return Path(chosen[-1]) if accepted and chosen else None
+
+
+async def ask_save_as(
+    parent: QWidget, title: str, start: Path, filters: Sequence[str], selected: str
+) -> tuple[str, str]:
+    """A save chooser with a choice of formats, opened with ``open()``; ``(path, filter)`` as
+    ``QFileDialog.getSaveFileName`` answers (``("", "")`` when cancelled), without its loop."""
+    dialog = QFileDialog(parent, title, str(start.parent))
+    dialog.setObjectName("saveAsDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilters(list(filters))
+    dialog.selectNameFilter(selected)
+    dialog.selectFile(start.name)
+    # Read when chosen: the dialog deletes itself on close, before the await resumes.
+    chosen: list[tuple[str, str]] = []
+    dialog.fileSelected.connect(lambda path: chosen.append((path, dialog.selectedNameFilter())))
+    try:
+        code = await open_dialog(dialog)
+    except asyncio.CancelledError:
+        with contextlib.suppress(RuntimeError):
+            dialog.close()
+        raise
+    if code != QDialog.DialogCode.Accepted.value or not chosen:
+        return "", ""
+    return chosen[-1]

@@ -48,13 +48,18 @@ def column_menu(header: QHeaderView, *, always_shown: Iterable[int] = (0,)) -> Q
 
 
 def install_column_menu(header: QHeaderView, *, always_shown: Iterable[int] = (0,)) -> None:
-    """Right-click on ``header`` opens ``column_menu`` for it."""
+    """Right-click on ``header`` opens ``column_menu`` for it.
+
+    ``popup()``, never ``exec()``: a nested event loop inside the qasync loop is the crash
+    class of review 2 #13. The last menu shown is ``header.column_menu`` (tests read it).
+    """
     keep = tuple(always_shown)
 
     def show(pos: QPoint) -> None:
         menu = column_menu(header, always_shown=keep)
-        menu.exec(header.mapToGlobal(pos))
-        menu.deleteLater()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        header.column_menu = menu  # type: ignore[attr-defined]
+        menu.popup(header.mapToGlobal(pos))
 
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header.customContextMenuRequested.connect(show)

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QWidget
 
-from djdesk.gui.dialogs.ask import ask_file, ask_yes_no, confirmed
+from djdesk.gui.dialogs.ask import ask_file, ask_save_as, ask_yes_no, confirmed
 
 
 def _open_box(qtbot: Any) -> QMessageBox:
@@ -103,3 +103,28 @@ def test_a_file_is_chosen_without_a_nested_loop(qtbot: Any, qloop: Any, tmp_path
     _file_dialog(qtbot).reject()
     qtbot.waitUntil(task.done, timeout=3000)
     assert task.result() is None
+
+
+def test_save_as_offers_the_formats_and_answers_the_chosen_one(
+    qtbot: Any, qloop: Any, tmp_path: Path
+) -> None:
+    """The export chooser: getSaveFileName's answer, ``(path, filter)``, without its loop."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    filters = ["Rekordbox XML (*.xml)", "Traktor NML (*.nml)"]
+    start = tmp_path / "Peak set.xml"
+    task = asyncio.ensure_future(ask_save_as(parent, "Export playlist", start, filters, filters[0]))
+    dialog = _file_dialog(qtbot)
+    assert dialog.isModal() and not task.done()
+    assert dialog.nameFilters() == filters and dialog.selectedNameFilter() == filters[0]
+    assert dialog.findChild(QLineEdit, "fileNameEdit").text() == "Peak set.xml"
+    dialog.selectNameFilter(filters[1])
+    dialog.findChild(QLineEdit, "fileNameEdit").setText(str(tmp_path / "set.nml"))
+    dialog.accept()
+    qtbot.waitUntil(task.done, timeout=3000)
+    assert task.result() == (str(tmp_path / "set.nml"), filters[1])
+
+    task = asyncio.ensure_future(ask_save_as(parent, "Export", start, filters, filters[0]))
+    _file_dialog(qtbot).reject()
+    qtbot.waitUntil(task.done, timeout=3000)
+    assert task.result() == ("", "")

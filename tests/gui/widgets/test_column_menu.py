@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QMenu, QTableView
 
@@ -54,3 +54,20 @@ def test_entries_name_columns_not_positions_after_a_move(qtbot: Any) -> None:
     energy.trigger()
     assert header.isSectionHidden(3) and not header.isSectionHidden(1)
     assert not column_menu(header).actions()[3].isChecked()
+
+
+def test_right_click_pops_the_menu_up_without_a_nested_loop(qtbot: Any) -> None:
+    """``exec()`` would block this test until the menu closed; ``popup()`` returns at once."""
+    from djdesk.gui.widgets.column_menu import install_column_menu
+
+    view = _table(qtbot)
+    view.show()
+    header = view.horizontalHeader()
+    install_column_menu(header)
+    header.customContextMenuRequested.emit(QPoint(header.sectionViewportPosition(2) + 5, 5))
+    menu = header.column_menu
+    qtbot.waitUntil(menu.isVisible)
+    menu.actions()[2].trigger()
+    assert header.isSectionHidden(2)
+    menu.close()
+    qtbot.waitUntil(lambda: not menu.isVisible())
