@@ -12,6 +12,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from djdesk.core.events import JobStateChanged
 from djdesk.core.i18n import N_, _
+from djdesk.core.library.states import run_state_label
+from djdesk.core.provider_names import provider_label
 from djdesk.gui import theme
 from djdesk.gui.flat_table_model import FlatTableModel
 from djdesk.gui.progress.outcome import advice, gaps_text, has_gaps, worst_gap
@@ -19,16 +21,8 @@ from djdesk.gui.services import LibraryView, PlaylistInfo
 
 PlaylistIdRole = Qt.ItemDataRole.UserRole + 1
 _HEADERS = (N_("Playlist"), N_("Owner"), N_("Tracks"), N_("State"))
-_STATES = {
-    "imported": N_("not enriched"),
-    "running": N_("enriching"),
-    "paused": N_("paused"),
-    "done": N_("enriched"),
-    "cancelled": N_("stopped"),
-    "failed": N_("failed"),
-}
 _Index = QModelIndex | QPersistentModelIndex
-_SERVICES = (("spotify", N_("Spotify")), ("deezer", N_("Deezer")))
+_SERVICES = ("spotify", "deezer")
 
 
 def service_label(source: str) -> str:
@@ -40,9 +34,9 @@ def service_label(source: str) -> str:
     text = source.strip().lower()
     if text.endswith(".csv"):
         return _("CSV file")
-    for key, label in _SERVICES:
+    for key in _SERVICES:
         if key in text:
-            return _(label)
+            return provider_label(key)
     return ""
 
 
@@ -127,7 +121,7 @@ class PlaylistListModel(FlatTableModel):
             if col == 2:
                 return item.track_count
             if col == 3:
-                label = _(_STATES.get(item.state, item.state))
+                label = run_state_label(item.state)
                 done, total = self._progress.get(item.id, (0, 0))
                 if item.state in ("running", "paused") and total:
                     return f"{label} {done * 100 // total}%"
