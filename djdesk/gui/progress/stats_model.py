@@ -17,6 +17,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from djdesk.core.events import PlanReady, ProviderStats
 from djdesk.core.i18n import N_, _
+from djdesk.core.provider_names import provider_label
 from djdesk.gui import theme
 from djdesk.gui.engine_events import BREAKER_LABELS
 from djdesk.gui.flat_table_model import FlatTableModel
@@ -305,7 +306,7 @@ class ProviderStatsModel(FlatTableModel):
         planned = self._planned.get(s.provider, 0)
         key = COLUMNS[col]
         if key == "provider":
-            return s.provider
+            return provider_label(s.provider)
         if key == "done":
             shown = min(finished, planned) if planned else finished
             return f"{shown:,} / {planned:,}" if planned else f"{shown:,} / —"

@@ -41,7 +41,7 @@ def test_stats_model(qtmodeltester: Any) -> None:
     # Done: 30 answers + 2 failures + the plan's 20 cached (the run has re-read 5 of them so
     # far; not the 40 calls sent, 6 still waiting); no run going: no rate measured.
     assert texts == [
-        "deezer", "52 / 100", "40", "20", "38%", "3", "— / 4.75", "2", "1", "0", "closed",
+        "Deezer", "52 / 100", "40", "20", "38%", "3", "— / 4.75", "2", "1", "0", "closed",
         "960", "80 ms", "1.13 s",
     ]  # fmt: skip
     model.on_stats({"deezer": replace(snap, cache_hits=26)})  # the run read more than planned
@@ -62,7 +62,7 @@ def test_a_new_plan_starts_the_rows_over_with_its_cached_answers(qtmodeltester: 
     model.on_breaker("reccobeats", "closed", "half_open")
     model.on_plan(PlanReady("b", calls_needed={"reccobeats": 0}, cache_hits={"reccobeats": 198}))
     row = [model.index(0, c).data() for c in range(5)]
-    assert row == ["reccobeats", "198 / 198", "0", "198", "100%"]
+    assert row == ["ReccoBeats", "198 / 198", "0", "198", "100%"]
     assert model.index(0, BREAKER_COLUMN).data() == "half-open"  # a gauge, kept
     # the adapter's rebased counters for the new run arrive next
     model.on_stats({"reccobeats": ProviderStats("reccobeats", calls=3, successes=2)})
