@@ -87,6 +87,18 @@ class ImportProgress(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class TracksImported(Event):
+    """A page of a playlist is in the library (``offset`` is its first position), so views can
+    show its rows while later pages are still being read; ``total`` when the provider says."""
+
+    source: str
+    playlist_id: int
+    track_ids: tuple[int | None, ...] = ()
+    offset: int = 0
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PlanReady(Event):
     job_id: str
     calls_needed: dict[str, int] = field(default_factory=dict)

@@ -1,18 +1,19 @@
 """``Engine``: the front ends' one door to import, plan, enrich, resume, pause and cancel.
 
 A run is a persisted job (``library.jobs``): created with its input and options, it imports
-(cache-first), builds one ``TrackWork`` per distinct track, skips tracks the job's journal says
-are finished, prefetches the cache in batches, plans (``PlanReady``), runs the eager wave and
-ends in ``done`` (or ``cancelled``/``failed``). ``resume(job_id)`` runs the same job again with
-its stored options: finished tracks are skipped and the rest mostly come from the cache, so the
-final result equals an uninterrupted run's.
+(cache-first) and, page by page as the list arrives (``feeder``), builds one ``TrackWork`` per
+distinct track, skips tracks the job's journal says are finished, prefetches the cache in
+batches, plans (``PlanReady``) and works the page's tracks in the eager wave while the next
+pages are read; it ends in ``done`` (or ``cancelled``/``failed``). ``resume(job_id)`` runs the
+same job again with its stored options: finished tracks are skipped and the rest mostly come
+from the cache, so the final result equals an uninterrupted run's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,16 +22,18 @@ from djdesk.core.clock import Clock
 from djdesk.core.engine.clients import Clients
 from djdesk.core.engine.details import details_wave
 from djdesk.core.engine.evidence import matched_providers
+from djdesk.core.engine.feeder import Feeder
 from djdesk.core.engine.fetcher import DEFAULT_MAX_PAUSE_S, Fetcher
+from djdesk.core.engine.import_pages import ImportedPage, PageListener
 from djdesk.core.engine.importer import Imported, Importer
 from djdesk.core.engine.one_track import TRACK_INPUT, run_one_track
-from djdesk.core.engine.plan import FINGERPRINT_FIELD, Plan, up_to_date
+from djdesk.core.engine.plan import FINGERPRINT_FIELD, Plan
 from djdesk.core.engine.report import playlist_report
 from djdesk.core.engine.run import STEP, Control, Run, RunStats
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.work import EAGER_STEPS, TrackWork
 from djdesk.core.errors import DJDeskError, InputError
-from djdesk.core.events import EventBus, ImportProgress, JobStateChanged
+from djdesk.core.events import EventBus, ImportProgress, JobStateChanged, TracksImported
 from djdesk.core.library import Job, Library, TrackRow
 from djdesk.core.models import Priority
 from djdesk.core.net.orchestrator import Orchestrator
@@ -110,9 +113,8 @@ class Engine:
         self._pins: dict[int, dict[str, str]] = {}
 
     async def aclose(self) -> None:
-        for control in self._controls.values():
-            control.cancelled = True
-            control.resume()
+        for control in list(self._controls.values()):
+            control.cancel()
 
     # -- GUI controls ------------------------------------------------------------------------
 
@@ -145,9 +147,7 @@ class Engine:
         return task
 
     def cancel(self, job_id: str) -> None:
-        control = self._control(job_id)
-        control.cancelled = True
-        control.resume()
+        self._control(job_id).cancel()
 
     def running_jobs(self) -> list[str]:
         return list(self._controls)
@@ -186,11 +186,20 @@ class Engine:
         fetcher = Fetcher(self.cache, self.orchestrator, self.clock, refresh=refresh)
         return await self._import(fetcher, source)
 
-    async def _import(self, fetcher: Fetcher, source: str) -> Imported:
+    async def _import(
+        self, fetcher: Fetcher, source: str, on_page: PageListener | None = None
+    ) -> Imported:
         def progress(read: int, total: int | None) -> None:
             self.events.publish(ImportProgress(source, read, total))
 
-        return await Importer(self.clients, fetcher, self.library).run(source, progress)
+        async def page(p: ImportedPage) -> None:
+            self.events.publish(
+                TracksImported(source, p.playlist_id, p.track_ids, p.offset, p.total)
+            )
+            if on_page is not None:
+                await on_page(p)
+
+        return await Importer(self.clients, fetcher, self.library).run(source, progress, page)
 
     async def track_details(self, track_id: int) -> int:
         """The later wave for one track, now (the user opened it): similar tracks, artist info."""
@@ -254,6 +263,7 @@ class Engine:
         run: Run | None = None
         fetcher: Fetcher | None = None
         sources: Sources | None = None
+        feeding: asyncio.Future[None] | None = None
         try:
             await self._state(job.id, "running", detail="importing")
             fetcher = Fetcher(
@@ -276,55 +286,75 @@ class Engine:
             )
             fetcher.on_pause = run.on_pause
             run.pins = self._pins
-            budgets = self._apply_budgets(options.budgets)
-            imported = await self._import(fetcher, job.input)
-            await self.library.set_job_state(
-                job.id,
-                "paused" if control.paused else "running",  # paused during the import
-                playlist_id=imported.playlist_id,
-            )
-            works = await self._works(imported, options.selected)
             finished = {
                 tid
                 for (tid, step), out in (await self.library.finished_units(job.id)).items()
                 if step == STEP and out == "ok"
             }
-            todo = [w for w in works if w.track_id not in finished]
-            await run.prefetch(todo)
-            plan = run.plan(todo, dict(self.settings.rates), budgets(), EAGER_STEPS)
-            reused = (
-                [] if options.refresh else [w for w in todo if up_to_date(w, run.cached, run.salt)]
+            feeder = Feeder(
+                run=run,
+                library=self.library,
+                events=self.events,
+                make_work=self._work,
+                rates=self.settings.rates,
+                budgets=self._apply_budgets(options.budgets),
+                selected=options.selected,
+                finished=finished,
+                refresh=options.refresh,
             )
-            # By track id: ``w not in reused`` compared whole dataclasses, O(n²) on a warm
-            # 1,000-track run (~1 M comparisons, most of its wall time).
-            reused_ids = {w.track_id for w in reused}
-            stale = [w for w in todo if w.track_id not in reused_ids]
-            self.events.publish(plan.event())
-            await self.library.update_totals(
-                job.id, {"tracks": len(works), "skipped": len(finished), "plan": plan.to_dict()}
-            )
-            await self.library.set_playlist_state(imported.playlist_id, "enriching")
+            feeding = asyncio.ensure_future(feeder.feed())
+            playlist: list[int] = []  # its id, once the first page is in the library
+
+            async def on_page(page: ImportedPage) -> None:
+                if not playlist:
+                    playlist.append(page.playlist_id)
+                    await self.library.set_job_state(
+                        job.id,
+                        "paused" if control.paused else "running",  # paused while importing
+                        playlist_id=page.playlist_id,
+                    )
+                    await self.library.set_playlist_state(page.playlist_id, "enriching")
+                feeder.put(page)
+
+            importing = asyncio.ensure_future(self._import(fetcher, job.input, on_page))
+            control.interruptible(importing)
             try:
-                stats = await run.execute(stale, plan, reused)
+                imported = await importing
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not control.cancelled or (task is not None and task.cancelling()):
+                    raise  # our caller cancelled us: let it through
+                imported = None  # the user cancelled while pages were still coming
+            if imported is not None:
+                feeder.end()
+                await feeding
+                await self.library.update_totals(job.id, feeder.totals())
+            try:
+                if imported is None:
+                    raise asyncio.CancelledError
+                stats = await run.finish()
             except asyncio.CancelledError:
                 if not control.cancelled:
                     raise  # our caller cancelled us: let it through
+                await _stop(feeding)
+                await run.stop()
                 await self._end(job.id, "cancelled", run)
                 return JobResult(
                     job_id=job.id,
-                    playlist_id=imported.playlist_id,
-                    name=imported.name,
-                    plan=plan,
+                    playlist_id=playlist[0] if playlist else 0,  # 0: stopped before any page
+                    name=imported.name if imported is not None else "",
+                    plan=feeder.plan or run.plan([], {}, {}, EAGER_STEPS),
                     stats=run.stats,
                     skipped=len(finished),
                     calls=dict(fetcher.calls),
                     cache_hits=dict(fetcher.hits),
                     state="cancelled",
                 )
+            assert feeder.plan is not None
             if options.details:
                 await self._state(job.id, "running", stats.done, stats.total, "details")
                 await details_wave(
-                    works, sources, self.library, self.orchestrator, now=self.clock.time()
+                    feeder.works, sources, self.library, self.orchestrator, now=self.clock.time()
                 )
             state = "done"
             detail = run.paused_detail()
@@ -346,7 +376,7 @@ class Engine:
                 job_id=job.id,
                 playlist_id=imported.playlist_id,
                 name=imported.name,
-                plan=plan,
+                plan=feeder.plan,
                 stats=stats,
                 skipped=len(finished),
                 calls=dict(fetcher.calls),
@@ -354,15 +384,27 @@ class Engine:
                 state=state,
             )
         except asyncio.CancelledError:
+            await asyncio.shield(self._stopped(feeding, run))
             await asyncio.shield(self._end(job.id, "cancelled", run))
             raise
         except DJDeskError as exc:
+            await asyncio.shield(self._stopped(feeding, run))
             await asyncio.shield(self._end(job.id, "failed", run, exc.message))
             raise
         finally:
             self._controls.pop(job.id, None)
+            await _stop(feeding)
+            if run is not None:
+                await run.stop()
             if sources is not None:
                 await sources.aclose()
+
+    @staticmethod
+    async def _stopped(feeding: asyncio.Future[None] | None, run: Run | None) -> None:
+        """A run that ends early stops planning pages and saves the tracks that finished."""
+        await _stop(feeding)
+        if run is not None:
+            await run.stop()
 
     def _apply_budgets(self, budgets: Mapping[str, int]) -> Callable[[], dict[str, int]]:
         """Per-job budgets on the orchestrator's process-wide counter (calls so far + N); the
@@ -397,21 +439,6 @@ class Engine:
     ) -> None:
         self.events.publish(JobStateChanged(job_id, state, done, total, detail))
 
-    async def _works(self, imported: Imported, selected: Iterable[int]) -> list[TrackWork]:
-        """One work item per distinct track, ordered by its first position in the input."""
-        first: dict[int, int] = {}
-        for position, tid in enumerate(imported.track_ids):
-            if tid is not None:
-                first.setdefault(tid, position)
-        chosen = {imported.track_ids[p] for p in selected if 0 <= p < len(imported.track_ids)}
-        rows = await self.library.track_rows(list(first))
-        return [
-            replace(self._work(row, first[row.id]), selected=True)
-            if row.id in chosen
-            else self._work(row, first[row.id])
-            for row in rows
-        ]
-
     @staticmethod
     def _work(row: TrackRow, order: int) -> TrackWork:
         return TrackWork(
@@ -428,3 +455,9 @@ class Engine:
             previous_reason=row.reason,
             matched=matched_providers(row.evidence),
         )
+
+
+async def _stop(task: asyncio.Future[None] | None) -> None:
+    if task is not None and not task.done():
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

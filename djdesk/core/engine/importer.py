@@ -1,19 +1,21 @@
 """Import: any input ``core.urls`` parses becomes a library playlist with ordered entries.
 
-Spotify and Deezer playlists and Deezer albums are paged in full (up to ``MAX_TRACKS``); single
-tracks become a one-entry list; an Exportify CSV keeps every row (with its ``Track URI``) as
-the entry's source. Answers are cached like every other provider answer: Spotify playlist
-metadata for 24 h, its items keyed by ``snapshot_id`` (an unchanged playlist is never fetched
-again; a changed one has a new snapshot and so a new key), Deezer playlists for 24 h. The
-Spotify 2026 owner-only 403 reaches the caller as the providers' explanatory ``ForbiddenError``.
+Spotify and Deezer playlists and Deezer albums are paged in full (up to ``MAX_TRACKS``), each
+page written to the library as it arrives (``import_pages``: the rows and their enrichment
+need not wait for the last page); single tracks become a one-entry list; an Exportify CSV keeps
+every row (with its ``Track URI``) as the entry's source. Answers are cached like every other
+provider answer: Spotify playlist metadata for 24 h, its items keyed by ``snapshot_id`` (an
+unchanged playlist is never fetched again; a changed one has a new snapshot and so a new key),
+Deezer playlists for 24 h. The Spotify 2026 owner-only 403 reaches the caller as the
+providers' explanatory ``ForbiddenError``.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,17 +25,16 @@ from djdesk.core.cache.policy import DAY
 from djdesk.core.engine import cachekeys as ck
 from djdesk.core.engine.clients import Clients
 from djdesk.core.engine.fetcher import Fetcher
-from djdesk.core.engine.isrc_join import join_by_isrc
+from djdesk.core.engine.import_pages import MAX_TRACKS, PageListener, PageWriter
 from djdesk.core.engine.sources import as_json, deezer_track
 from djdesk.core.errors import InputError, NotFoundError
-from djdesk.core.library import EntryInput, ImportResult, Library, PlaylistInput, TrackInput
+from djdesk.core.library import EntryInput, Library, PlaylistInput, TrackInput
 from djdesk.core.models import RefKind, Service, SourceRef
 from djdesk.core.providers.types import PageCallback, TrackRecord
 from djdesk.core.urls import parse_exportify_csv, parse_source
 
-log = logging.getLogger(__name__)
+__all__ = ["MAX_TRACKS", "Imported", "Importer"]
 
-MAX_TRACKS = 10_000
 #: Items keyed by snapshot never change; keep them longer than the 24 h metadata.
 SNAPSHOT_ITEMS_TTL = 30 * DAY
 
@@ -73,20 +74,28 @@ class Importer:
         self._fetcher = fetcher
         self._library = library
 
-    async def run(self, text: str, progress: PageCallback | None = None) -> Imported:
+    async def run(
+        self,
+        text: str,
+        progress: PageCallback | None = None,
+        on_page: PageListener | None = None,
+    ) -> Imported:
         """``progress`` hears ``(entries read, total)`` as a paged list arrives: a
-        10,000-track Spotify playlist is 200 pages, ~40 s at the API's pace."""
+        10,000-track Spotify playlist is 200 pages, ~40 s at the API's pace. ``on_page`` is
+        awaited with each page once it is in the library (a cached list, a CSV or a track
+        comes as one page), in order."""
         ref = parse_source(text)
+        writer = PageWriter(self._library, on_page)
         if ref.service == Service.CSV:
             playlist, entries = self._csv(text)
         elif ref.service == Service.SPOTIFY and ref.kind == RefKind.PLAYLIST:
-            playlist, entries = await self._spotify_playlist(ref.id, text, progress)
+            playlist, entries = await self._spotify_playlist(ref.id, text, progress, writer)
         elif ref.service == Service.SPOTIFY and ref.kind == RefKind.ALBUM:
             playlist, entries = await self._spotify_album(ref.id, text, progress)
         elif ref.service == Service.SPOTIFY and ref.kind == RefKind.TRACK:
             playlist, entries = await self._spotify_track(ref.id, text)
         elif ref.service == Service.DEEZER and ref.kind in (RefKind.PLAYLIST, RefKind.ALBUM):
-            playlist, entries = await self._deezer_list(ref, text, progress)
+            playlist, entries = await self._deezer_list(ref, text, progress, writer)
         elif ref.service == Service.DEEZER and ref.kind == RefKind.TRACK:
             playlist, entries = await self._deezer_track(ref.id, text)
         else:
@@ -94,36 +103,20 @@ class Importer:
                 f"DJDesk cannot import {ref.service} {ref.kind} links yet.",
                 hint="Paste the Deezer link of the same album, or a playlist link.",
             )
-        truncated = len(entries) > MAX_TRACKS
-        if truncated:
-            log.warning("%s has %d entries; importing the first %d", text, len(entries), MAX_TRACKS)
-            entries = entries[:MAX_TRACKS]
-        existing = await self._library.find_playlist(playlist.service, playlist.service_id)
-        if (
-            existing is not None
-            and playlist.snapshot_id
-            and existing.snapshot_id == playlist.snapshot_id
-            and existing.entries == len(entries)
-        ):
-            # Same snapshot (Spotify snapshot_id, Deezer checksum, CSV digest): the entries
-            # in the library are these already; rewriting 10,000 rows would change nothing.
-            track_ids = await self._library.playlist_track_ids(existing.id)
-            return Imported(existing.id, existing.name, ref, tuple(track_ids), 0, truncated)
-        entries = await join_by_isrc(self._library, entries)
-        result: ImportResult = await self._library.import_playlist(playlist, entries)
+        playlist_id, track_ids = await writer.finish(playlist, entries)
         return Imported(
-            playlist_id=result.playlist_id,
-            name=playlist.name,
+            playlist_id=playlist_id,
+            name=writer.name,
             ref=ref,
-            track_ids=result.track_ids,
-            created_tracks=result.created_tracks,
-            truncated=truncated,
+            track_ids=track_ids,
+            created_tracks=writer.created,
+            truncated=writer.truncated,
         )
 
     # -- Spotify -----------------------------------------------------------------------------
 
     async def _spotify_playlist(
-        self, playlist_id: str, text: str, progress: PageCallback | None
+        self, playlist_id: str, text: str, progress: PageCallback | None, writer: PageWriter
     ) -> tuple[PlaylistInput, list[EntryInput]]:
         spotify = self._clients.spotify
 
@@ -140,34 +133,6 @@ class Importer:
             }
 
         meta = await self._fetcher.get(ck.SPOTIFY_PLAYLIST, playlist_id, fetch_meta)
-
-        async def fetch_items() -> Any:
-            return as_json(await spotify.playlist_items(playlist_id, on_page=progress))
-
-        items = await self._fetcher.get(
-            ck.SPOTIFY_ITEMS,
-            ck.spotify_items(playlist_id, meta.get("snapshot_id")),
-            fetch_items,
-            ttl=SNAPSHOT_ITEMS_TTL,
-        )
-        entries: list[EntryInput] = []
-        for item in items or []:
-            data = item.get("track")
-            record = _record(data) if data else None
-            source: dict[str, Any] = {"input": text, "position": item["position"]}
-            if record is not None and record.id:
-                source["uri"] = f"spotify:track:{record.id}"
-                source["url"] = record.url
-            entries.append(
-                EntryInput(
-                    track=None if record is None or item.get("is_local") else _track_input(record),
-                    source=source,
-                    local=bool(item.get("is_local")),
-                    unavailable=item.get("kind") != "track"
-                    or (record is not None and not record.available),
-                    added_at=item.get("added_at"),
-                )
-            )
         playlist = PlaylistInput(
             service="spotify",
             service_id=playlist_id,
@@ -176,9 +141,25 @@ class Importer:
             owned=True,  # the items were readable, so (2026 rules) the user owns or collaborates
             snapshot_id=meta.get("snapshot_id"),
             url=f"https://open.spotify.com/playlist/{playlist_id}",
-            track_count=len(entries),
         )
-        return playlist, entries
+        writer.begin(playlist, meta.get("total"))
+
+        async def page(items: Sequence[Any], offset: int, _total: int | None) -> None:
+            await writer.page([_spotify_entry(i, text) for i in as_json(items)], offset)
+
+        async def fetch_items() -> Any:
+            return as_json(
+                await spotify.playlist_items(playlist_id, on_page=progress, on_items=page)
+            )
+
+        items = await self._fetcher.get(
+            ck.SPOTIFY_ITEMS,
+            ck.spotify_items(playlist_id, meta.get("snapshot_id")),
+            fetch_items,
+            ttl=SNAPSHOT_ITEMS_TTL,
+        )
+        entries = [_spotify_entry(item, text) for item in items or []]
+        return dataclasses.replace(playlist, track_count=len(entries)), entries
 
     async def _spotify_album(
         self, album_id: str, text: str, progress: PageCallback | None
@@ -238,47 +219,35 @@ class Importer:
     # -- Deezer ------------------------------------------------------------------------------
 
     async def _deezer_list(
-        self, ref: SourceRef, text: str, progress: PageCallback | None
+        self, ref: SourceRef, text: str, progress: PageCallback | None, writer: PageWriter
     ) -> tuple[PlaylistInput, list[EntryInput]]:
         deezer = self._clients.deezer
         album = ref.kind == RefKind.ALBUM
+        meta: dict[str, Any] = {}
+
+        async def page(tracks: Sequence[Any], offset: int, _total: int | None) -> None:
+            await writer.page(_deezer_entries(as_json(tracks), meta, album, text, offset), offset)
 
         async def fetch() -> Any:
             if album:
                 meta_obj: Any = await deezer.album(ref.id)
-                tracks = await deezer.album_tracks(ref.id, on_page=progress)
             else:
                 meta_obj = await deezer.playlist(ref.id)
-                tracks = await deezer.playlist_tracks(ref.id, on_page=progress)
-            return {"meta": as_json(meta_obj), "tracks": as_json(tracks)}
+            meta.update(as_json(meta_obj))
+            writer.begin(_deezer_playlist(ref, meta), meta.get("nb_tracks"))
+            if album:
+                tracks = await deezer.album_tracks(ref.id, on_page=progress, on_items=page)
+            else:
+                tracks = await deezer.playlist_tracks(ref.id, on_page=progress, on_items=page)
+            return {"meta": dict(meta), "tracks": as_json(tracks)}
 
         namespace = ck.DEEZER_ALBUM if album else ck.DEEZER_PLAYLIST
         data = await self._fetcher.get(namespace, ref.id, fetch)
         if data is None:
             raise NotFoundError("deezer", f"Deezer has no {ref.kind} {ref.id}.")
-        meta = data["meta"]
-        entries: list[EntryInput] = []
-        for position, raw in enumerate(data["tracks"]):
-            t = deezer_track(raw)
-            record = t.to_record()
-            if album and not record.album:
-                record = TrackRecord(**{**as_json(record), "album": meta.get("title")})
-            entries.append(
-                EntryInput(
-                    track=_track_input(record),
-                    source={"input": text, "position": position, "url": t.link, "id": str(t.id)},
-                    unavailable=not t.readable,
-                )
-            )
-        kind = "album" if album else "playlist"
-        playlist = PlaylistInput(
-            service="deezer",
-            service_id=f"{kind}:{ref.id}" if album else ref.id,
-            name=str(meta.get("title") or ""),
-            owner=meta.get("creator") or meta.get("artist"),
-            snapshot_id=meta.get("checksum"),
-            url=f"https://www.deezer.com/{kind}/{ref.id}",
-            track_count=len(entries),
+        entries = _deezer_entries(data["tracks"], data["meta"], album, text, 0)
+        playlist = dataclasses.replace(
+            _deezer_playlist(ref, data["meta"]), track_count=len(entries)
         )
         return playlist, entries
 
@@ -329,6 +298,53 @@ class Importer:
             track_count=len(entries),
         )
         return playlist, entries
+
+
+def _spotify_entry(item: dict[str, Any], text: str) -> EntryInput:
+    data = item.get("track")
+    record = _record(data) if data else None
+    source: dict[str, Any] = {"input": text, "position": item["position"]}
+    if record is not None and record.id:
+        source["uri"] = f"spotify:track:{record.id}"
+        source["url"] = record.url
+    return EntryInput(
+        track=None if record is None or item.get("is_local") else _track_input(record),
+        source=source,
+        local=bool(item.get("is_local")),
+        unavailable=item.get("kind") != "track" or (record is not None and not record.available),
+        added_at=item.get("added_at"),
+    )
+
+
+def _deezer_entries(
+    raws: Sequence[dict[str, Any]], meta: dict[str, Any], album: bool, text: str, offset: int
+) -> list[EntryInput]:
+    entries: list[EntryInput] = []
+    for position, raw in enumerate(raws, offset):
+        t = deezer_track(raw)
+        record = t.to_record()
+        if album and not record.album:
+            record = TrackRecord(**{**as_json(record), "album": meta.get("title")})
+        entries.append(
+            EntryInput(
+                track=_track_input(record),
+                source={"input": text, "position": position, "url": t.link, "id": str(t.id)},
+                unavailable=not t.readable,
+            )
+        )
+    return entries
+
+
+def _deezer_playlist(ref: SourceRef, meta: dict[str, Any]) -> PlaylistInput:
+    kind = "album" if ref.kind == RefKind.ALBUM else "playlist"
+    return PlaylistInput(
+        service="deezer",
+        service_id=f"{kind}:{ref.id}" if ref.kind == RefKind.ALBUM else ref.id,
+        name=str(meta.get("title") or ""),
+        owner=meta.get("creator") or meta.get("artist"),
+        snapshot_id=meta.get("checksum"),
+        url=f"https://www.deezer.com/{kind}/{ref.id}",
+    )
 
 
 def _raw_rows(content: str) -> Sequence[dict[str, str]]:

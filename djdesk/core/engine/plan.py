@@ -8,7 +8,8 @@ there means no call; a miss costs that lookup's calls (a search then a detail co
 ReccoBeats feature row costs 1/40 of a batch call). With a budget, tracks are served in order
 (selected first, then the input's order) and providers in the order a DJ needs their fields
 (Deezer and ReccoBeats carry BPM, key and energy; Last.fm popularity comes last); what does not
-fit is deferred for a later run.
+fit is deferred for a later run. A run whose tracks arrive page by page plans each page as it
+comes (``spent``: what earlier pages' plans already committed) and ``joined`` sums the plans.
 """
 
 from __future__ import annotations
@@ -117,6 +118,9 @@ class Plan:
     deferred: dict[int, frozenset[str]] = field(default_factory=dict)
     #: Track ids in the order their work goes out.
     order: tuple[int, ...] = ()
+    #: Calls committed per provider, fractions kept (a feature row is 1/40 of a call),
+    #: counting the earlier plans of the same run: the next page's plan starts from here.
+    spent: dict[str, float] = field(default_factory=dict)
 
     @property
     def total_calls(self) -> int:
@@ -164,8 +168,11 @@ def make_plan(
     rates: Mapping[str, float],
     budgets: Mapping[str, int] | None = None,
     steps: Sequence[str] = EAGER_STEPS,
+    spent: Mapping[str, float] | None = None,
 ) -> Plan:
+    """``budgets`` are for the whole run; ``spent`` is what earlier plans of it committed."""
     budgets = dict(budgets or {})
+    prior = {p: float((spent or {}).get(p, 0.0)) for p in steps}
     queue = ordered(works)
     hits: dict[str, int] = dict.fromkeys(steps, 0)
     misses: dict[str, int] = dict.fromkeys(steps, 0)
@@ -183,33 +190,33 @@ def make_plan(
         costs[work.track_id] = per
 
     deferred: dict[int, set[str]] = {}
-    spent: dict[str, float] = {}
+    used_by: dict[str, float] = dict(prior)
     total_left = budgets.get("total")
+    if total_left is not None:
+        total_left = max(0, total_left - sum(_calls(v) for v in prior.values()))
     for provider in [p for p in FIELD_PRIORITY if p in steps] + [
         p for p in steps if p not in FIELD_PRIORITY
     ]:
         limit = budgets.get(provider)
-        used = 0.0
+        base = prior[provider]
+        used = base
         for work in queue:
             cost = costs[work.track_id].get(provider)
             if not cost:
                 continue
-            fits = limit is None or math.ceil(used + cost - 1e-9) <= limit
+            fits = limit is None or _calls(used + cost) <= limit
             if fits and total_left is not None:
-                fits = math.ceil(used + cost - 1e-9) <= total_left
+                fits = _calls(used + cost) - _calls(base) <= total_left
             if fits:
                 used += cost
             else:
                 deferred.setdefault(work.track_id, set()).add(provider)
-        spent[provider] = used
+        used_by[provider] = used
         if total_left is not None:
-            total_left = max(0, total_left - math.ceil(used - 1e-9))
+            total_left = max(0, total_left - (_calls(used) - _calls(base)))
 
-    calls = {p: math.ceil(spent.get(p, 0.0) - 1e-9) for p in steps}
-    estimate = max(
-        (calls[p] / rates[p] for p in steps if calls[p] and rates.get(p)),
-        default=0.0,
-    )
+    calls = {p: _calls(used_by[p]) - _calls(prior[p]) for p in steps}
+    estimate = estimate_s(calls, rates)
     return Plan(
         job_id=job_id,
         tracks=len(works),
@@ -219,4 +226,35 @@ def make_plan(
         estimated_s=estimate,
         deferred={t: frozenset(p) for t, p in deferred.items()},
         order=tuple(w.track_id for w in queue),
+        spent=used_by,
+    )
+
+
+def _calls(spent: float) -> int:
+    """Whole calls for a fractional spend (40 feature rows are one call)."""
+    return math.ceil(spent - 1e-9)
+
+
+def estimate_s(calls: Mapping[str, int], rates: Mapping[str, float]) -> float:
+    """The slowest provider's calls at its rate: providers run side by side."""
+    return max((n / rates[p] for p, n in calls.items() if n and rates.get(p)), default=0.0)
+
+
+def joined(first: Plan, later: Plan, rates: Mapping[str, float]) -> Plan:
+    """One plan for a run planned page by page: counts summed, ``later``'s order after."""
+
+    def add(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+        return {k: a.get(k, 0) + b.get(k, 0) for k in {**a, **b}}
+
+    calls = add(first.calls_needed, later.calls_needed)
+    return Plan(
+        job_id=first.job_id,
+        tracks=first.tracks + later.tracks,
+        cache_hits=add(first.cache_hits, later.cache_hits),
+        cache_misses=add(first.cache_misses, later.cache_misses),
+        calls_needed=calls,
+        estimated_s=estimate_s(calls, rates),
+        deferred={**first.deferred, **later.deferred},
+        order=first.order + later.order,
+        spent=dict(later.spent),
     )

@@ -1,5 +1,9 @@
 """One enrichment run of one job: prefetch, plan, the eager wave, results streamed and saved.
 
+Tracks may arrive in parts (``add``, one per imported page, each prefetched and planned on its
+own) while earlier ones are being worked: ``close`` says no more will come, ``finish`` waits
+for the rest. ``execute`` is the one-part run.
+
 Invariants:
 - Every track's work for one provider is independent of the others, so a paused or broken
   provider holds up only its own steps; the track is saved when all its steps have ended.
@@ -15,8 +19,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections import Counter
-from collections.abc import Generator, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from djdesk.core.clock import Clock
@@ -78,6 +82,19 @@ class Control:
         self._running = asyncio.Event()
         self._running.set()
         self.cancelled = False
+        self._interruptible: set[asyncio.Future[object]] = set()
+
+    def cancel(self) -> None:
+        """Steps stop at their next gate; an import still reading pages stops at once."""
+        self.cancelled = True
+        self.resume()
+        for task in list(self._interruptible):
+            task.cancel()
+
+    def interruptible(self, task: asyncio.Future[object]) -> None:
+        """``cancel`` cancels ``task`` too while it runs (an import waiting on a page)."""
+        self._interruptible.add(task)
+        task.add_done_callback(self._interruptible.discard)
 
     @property
     def paused(self) -> bool:
@@ -121,6 +138,14 @@ class Run:
         self.stats = RunStats()
         self._queue: asyncio.Queue[tuple[UnitDone, dict[str, str]] | None] = asyncio.Queue()
         self.pins: dict[int, dict[str, str]] = {}  # made during the run (Engine.pin_track): win
+        self._todo: deque[tuple[TrackWork, frozenset[str]]] = deque()
+        self._more = asyncio.Event()
+        self._closed = False
+        self._stopped = False
+        self._held = False
+        self._admitted = 0  # tracks added (worked and reused)
+        self._workers: list[asyncio.Future[None]] = []
+        self._writer_task: asyncio.Future[None] | None = None
 
     # -- plan --------------------------------------------------------------------------------
 
@@ -166,8 +191,12 @@ class Run:
         rates: dict[str, float],
         budgets: dict[str, int],
         steps: Sequence[str],
+        *,
+        spent: dict[str, float] | None = None,
     ) -> Plan:
-        return make_plan(self.job_id, works, self.cached, rates=rates, budgets=budgets, steps=steps)
+        return make_plan(
+            self.job_id, works, self.cached, rates=rates, budgets=budgets, steps=steps, spent=spent
+        )
 
     # -- the eager wave ----------------------------------------------------------------------
 
@@ -176,68 +205,116 @@ class Run:
     ) -> RunStats:
         """Run ``works``; ``reused`` tracks are up to date (same inputs as their last finished
         run) and only counted and announced."""
-        self.stats.total = len(works) + len(reused)
+        await self.add(works, plan, reused)
+        return await self.finish()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def expect(self, total: int) -> None:
+        """The run's total before all its tracks are in (the playlist's size, from its first
+        page), so progress and ETA are right from the start; ``close`` makes it exact."""
+        self.stats.total = max(total, self._admitted)
+
+    async def add(
+        self, works: Sequence[TrackWork], plan: Plan, reused: Sequence[TrackWork] = ()
+    ) -> None:
+        """More tracks for the run, worked in ``plan``'s order after those added before."""
+        if self._closed:
+            raise RuntimeError("tracks added to a closed run")
+        if self._writer_task is None:
+            # ReccoBeats' batcher is held until the last track has started: tracks admitted
+            # one by one as others finish (and pages that arrive later) still fill 40-id
+            # batches (or wait ``max_wait``) instead of flushing one id a call.
+            self._src.features.hold()
+            self._held = True
+            self._writer_task = asyncio.ensure_future(self._writer())
+        self._admitted += len(works) + len(reused)
+        self.stats.total = max(self.stats.total, self._admitted)
         for work in reused:
             self.stats.done += 1
             self.stats.states[work.previous_state] += 1
             self._events.publish(TrackEnriched(self.job_id, work.track_id, (), work.previous_state))
-        writer = asyncio.ensure_future(self._writer())
         by_id = {w.track_id: w for w in works}
-        todo = self._admit(
-            [
-                (by_id[tid], plan.deferred.get(tid, frozenset()))
-                for tid in plan.order
-                if tid in by_id
-            ]
+        self._todo.extend(
+            (by_id[tid], plan.deferred.get(tid, frozenset())) for tid in plan.order if tid in by_id
         )
-        workers: list[asyncio.Future[None]] = []
+        self._more.set()
+        # Workers start a few per loop turn: each runs synchronously up to its first wait,
+        # and starting hundreds in one turn freezes a GUI.
+        wanted = min(IN_FLIGHT, len(self._workers) + len(self._todo))
+        for started in range(len(self._workers), wanted):
+            self._workers.append(asyncio.ensure_future(self._worker()))
+            if started % START_BATCH == START_BATCH - 1:
+                await asyncio.sleep(0)
+
+    def close(self) -> None:
+        """No more tracks will come; the total is now exact."""
+        if self._closed:
+            return
+        self._closed = True
+        self.stats.total = self._admitted
+        self._more.set()
+        if not self._todo:
+            self._last_started()
+
+    async def finish(self) -> RunStats:
+        """Close the run and wait for its tracks; finished ones are saved even when cancelled."""
+        self.close()
         try:
-            # Workers start a few per loop turn: each runs synchronously up to its first wait,
-            # and starting hundreds in one turn freezes a GUI.
-            for started in range(min(IN_FLIGHT, len(by_id))):
-                workers.append(asyncio.ensure_future(self._worker(todo)))
-                if started % START_BATCH == START_BATCH - 1:
-                    await asyncio.sleep(0)
-            for worker in workers:
+            for worker in self._workers:
                 await worker
         finally:
-            for worker in workers:
-                worker.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
-            todo.close()
-            await self._queue.put(None)
-            try:
-                await asyncio.shield(writer)  # finished tracks are saved even when cancelled
-            finally:
-                if not writer.done():  # cancelled again while saving: stop, leave no task
-                    writer.cancel()
-                    await asyncio.gather(writer, return_exceptions=True)
+            await self.stop()
         return self.stats
 
-    def _admit(
-        self, todo: Sequence[tuple[TrackWork, frozenset[str]]]
-    ) -> Generator[tuple[TrackWork, frozenset[str]], None, None]:
-        """The run's tracks in plan order, shared by the workers. ReccoBeats' batcher is held
-        until the last track has started: tracks admitted one by one as others finish still
-        fill 40-id batches (or wait ``max_wait``) instead of flushing one id a call."""
-        batcher = self._src.features
-        batcher.hold()
-        held = True
+    async def stop(self) -> None:
+        """Stop the tracks still going and save the finished ones (a failed import ends the
+        run this way too)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._closed = True
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        if self._held:
+            self._held = False
+            self._src.features.release()
+        writer = self._writer_task
+        if writer is None:
+            return
+        await self._queue.put(None)
         try:
-            for n, item in enumerate(todo, 1):
-                if n == len(todo):
-                    # A track asks in the loop turn after it starts; the release is queued
-                    # before that turn's steps, so the flush it schedules comes after them.
-                    asyncio.get_running_loop().call_soon(batcher.release)
-                    held = False
-                yield item
+            await asyncio.shield(writer)  # finished tracks are saved even when cancelled
         finally:
-            if held:
-                batcher.release()
+            if not writer.done():  # cancelled again while saving: stop, leave no task
+                writer.cancel()
+                await asyncio.gather(writer, return_exceptions=True)
 
-    async def _worker(self, todo: Iterator[tuple[TrackWork, frozenset[str]]]) -> None:
-        for work, deferred in todo:
-            await self._track(work, deferred)
+    def _last_started(self) -> None:
+        if self._held:
+            self._held = False
+            # A track asks in the loop turn after it starts; the release is queued before
+            # that turn's steps, so the flush it schedules comes after them.
+            asyncio.get_running_loop().call_soon(self._src.features.release)
+
+    async def _take(self) -> tuple[TrackWork, frozenset[str]] | None:
+        """The next track in plan order, shared by the workers; None once closed and empty."""
+        while not self._todo:
+            if self._closed:
+                return None
+            self._more.clear()
+            await self._more.wait()
+        item = self._todo.popleft()
+        if self._closed and not self._todo:
+            self._last_started()
+        return item
+
+    async def _worker(self) -> None:
+        while (item := await self._take()) is not None:
+            await self._track(*item)
 
     async def _track(self, work: TrackWork, deferred: frozenset[str]) -> None:
         level = Priority.INTERACTIVE if work.selected else Priority.BACKGROUND

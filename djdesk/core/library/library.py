@@ -76,9 +76,11 @@ class Library:
     # -- playlists -------------------------------------------------------------------------
 
     async def import_playlist(
-        self, playlist: PlaylistInput, entries: Sequence[EntryInput]
+        self, playlist: PlaylistInput, entries: Sequence[EntryInput], offset: int = 0
     ) -> ImportResult:
-        return await self._call(self._store.import_playlist, playlist, entries)
+        """The playlist with ``entries`` from position ``offset`` on (0: all of it); a list
+        read page by page writes each page at its offset, the first one replacing the rest."""
+        return await self._call(self._store.import_playlist, playlist, entries, offset)
 
     async def set_playlist_state(self, playlist_id: int, state: str) -> None:
         await self._call(self._store.set_playlist_state, playlist_id, state)

@@ -51,16 +51,23 @@ def import_playlist(
     playlist: PlaylistInput,
     entries: Sequence[EntryInput],
     now: float,
+    offset: int = 0,
 ) -> ImportResult:
-    """Upsert the playlist, every entry's track (deduped by provider id) and the entry order."""
+    """Upsert the playlist, every entry's track (deduped by provider id) and the entry order.
+
+    ``offset`` > 0 writes one later page of a list that arrives page by page: the entries from
+    that position on are replaced, the ones before it (earlier pages) are kept."""
     if playlist.track_count is None:
-        playlist = PlaylistInput(**{**_fields(playlist), "track_count": len(entries)})
+        playlist = PlaylistInput(**{**_fields(playlist), "track_count": offset + len(entries)})
     playlist_id = upsert_playlist(conn, playlist, now)
-    conn.execute("DELETE FROM playlist_entries WHERE playlist_id = ?", (playlist_id,))
+    conn.execute(
+        "DELETE FROM playlist_entries WHERE playlist_id = ? AND position >= ?",
+        (playlist_id, offset),
+    )
     track_ids: list[int | None] = []
     created = 0
     rows: list[tuple[Any, ...]] = []
-    for position, entry in enumerate(entries):
+    for position, entry in enumerate(entries, offset):
         track_id: int | None = None
         if entry.track is not None:
             result = upsert_track(conn, entry.track, now)

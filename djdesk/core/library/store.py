@@ -74,10 +74,10 @@ class LibraryStore:
     # -- playlists -------------------------------------------------------------------------
 
     def import_playlist(
-        self, playlist: PlaylistInput, entries: Sequence[EntryInput]
+        self, playlist: PlaylistInput, entries: Sequence[EntryInput], offset: int = 0
     ) -> ImportResult:
         with self._write() as conn:
-            return playlists.import_playlist(conn, playlist, entries, self._now())
+            return playlists.import_playlist(conn, playlist, entries, self._now(), offset)
 
     def set_playlist_state(self, playlist_id: int, state: str) -> None:
         with self._write() as conn:

@@ -18,7 +18,7 @@ from djdesk.core.errors import BadResponseError, NotFoundError, ProviderDownErro
 from djdesk.core.models import DEFAULT_ENDPOINTS
 from djdesk.core.net.policy import Outcome, Verdict
 from djdesk.core.providers.base import Fields, next_request_path, rate_limited, read_body, try_json
-from djdesk.core.providers.types import Page, PageCallback, TrackRecord
+from djdesk.core.providers.types import ItemsCallback, Page, PageCallback, TrackRecord
 
 PROVIDER = "deezer"
 #: Deezer sends no Retry-After; its throttle clears "after a few seconds" (CONTRACT.md).
@@ -265,18 +265,26 @@ class DeezerClient:
         return parse_playlist(await self._get(f"/playlist/{playlist_id}"))
 
     async def playlist_tracks(
-        self, playlist_id: int | str, *, on_page: PageCallback | None = None
+        self,
+        playlist_id: int | str,
+        *,
+        on_page: PageCallback | None = None,
+        on_items: ItemsCallback[DeezerTrack] | None = None,
     ) -> list[DeezerTrack]:
         """Every track, paged through ``/playlist/{id}/tracks`` (the embedded list can be short)."""
-        return await self._all_pages(f"/playlist/{playlist_id}/tracks", on_page)
+        return await self._all_pages(f"/playlist/{playlist_id}/tracks", on_page, on_items)
 
     async def album(self, album_id: int | str) -> DeezerAlbum:
         return parse_album(await self._get(f"/album/{album_id}"))
 
     async def album_tracks(
-        self, album_id: int | str, *, on_page: PageCallback | None = None
+        self,
+        album_id: int | str,
+        *,
+        on_page: PageCallback | None = None,
+        on_items: ItemsCallback[DeezerTrack] | None = None,
     ) -> list[DeezerTrack]:
-        return await self._all_pages(f"/album/{album_id}/tracks", on_page)
+        return await self._all_pages(f"/album/{album_id}/tracks", on_page, on_items)
 
     async def track(self, track_id: int | str) -> DeezerTrack:
         return parse_track(await self._get(f"/track/{track_id}"))
@@ -307,16 +315,24 @@ class DeezerClient:
         page = parse_track_page(await self._get("/search/track", params))
         return list(page.items)
 
-    async def _all_pages(self, path: str, on_page: PageCallback | None = None) -> list[DeezerTrack]:
+    async def _all_pages(
+        self,
+        path: str,
+        on_page: PageCallback | None = None,
+        on_items: ItemsCallback[DeezerTrack] | None = None,
+    ) -> list[DeezerTrack]:
         tracks: list[DeezerTrack] = []
         url: str | None = path
         params: dict[str, Any] | None = {"limit": self._page_size}
         seen: set[str] = set()
         while url is not None:
             page = parse_track_page(await self._get(url, params))
+            offset = len(tracks)
             tracks.extend(page.items)
             if on_page is not None:
                 on_page(len(tracks), page.total)
+            if on_items is not None:
+                await on_items(page.items, offset, page.total)
             if not page.next or not page.items:
                 break
             url = next_request_path(page.next, self._http, DEFAULT_ENDPOINTS[PROVIDER])

@@ -47,7 +47,7 @@ from djdesk.core.providers.spotify_models import (
     parse_track,
     parse_user,
 )
-from djdesk.core.providers.types import Page, PageCallback, TrackRecord
+from djdesk.core.providers.types import ItemsCallback, Page, PageCallback, TrackRecord
 
 T = TypeVar("T")
 
@@ -185,6 +185,7 @@ class SpotifyClient:
         *,
         playlist_items: bool = False,
         on_page: PageCallback | None = None,
+        on_items: ItemsCallback[T] | None = None,
     ) -> list[T]:
         """Every item from ``url`` on, following ``next`` (``parse`` gets the offset so far).
 
@@ -196,9 +197,12 @@ class SpotifyClient:
         seen: set[str] = set()
         while path is not None:
             page = parse(await self._get(path, query, playlist_items=playlist_items), len(items))
+            offset = len(items)
             items.extend(page.items)
             if on_page is not None:
                 on_page(len(items), page.total)
+            if on_items is not None:
+                await on_items(page.items, offset, page.total)
             if not page.next or not page.items:
                 break
             path = next_request_path(page.next, self._http, DEFAULT_ENDPOINTS[PROVIDER])
@@ -236,7 +240,11 @@ class SpotifyClient:
         )
 
     async def playlist_items(
-        self, playlist_id: str, *, on_page: PageCallback | None = None
+        self,
+        playlist_id: str,
+        *,
+        on_page: PageCallback | None = None,
+        on_items: ItemsCallback[PlaylistItem] | None = None,
     ) -> list[PlaylistItem]:
         """Every entry, 50 per page, following ``next``; 403 explains the 2026 ownership rule."""
         params = {"limit": ITEMS_LIMIT, "additional_types": "track,episode"}
@@ -246,13 +254,19 @@ class SpotifyClient:
             parse_entries_page,
             playlist_items=True,
             on_page=on_page,
+            on_items=on_items,
         )
 
     async def album(self, album_id: str) -> SpotifyAlbum:
         return parse_album(await self._get(f"/albums/{album_id}"))
 
     async def album_tracks(
-        self, album_id: str, album_name: str | None = None, *, on_page: PageCallback | None = None
+        self,
+        album_id: str,
+        album_name: str | None = None,
+        *,
+        on_page: PageCallback | None = None,
+        on_items: ItemsCallback[TrackRecord] | None = None,
     ) -> list[TrackRecord]:
         """Every track of an album, 50 per page following ``next`` (an album imports like a
         playlist). Albums have no ownership rule; ISRCs need ``track()`` per track."""
@@ -261,6 +275,7 @@ class SpotifyClient:
             {"limit": ITEMS_LIMIT},
             lambda body, _offset: parse_album_tracks_page(body, album_name),
             on_page=on_page,
+            on_items=on_items,
         )
 
     async def track(self, track_id: str) -> TrackRecord:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -33,6 +33,9 @@ class TrackRecord:
 
 #: Told ``(items read so far, total or None)`` after each page of a paged list arrives.
 PageCallback = Callable[[int, int | None], None]
+#: Awaited with ``(page items, offset of the first, total or None)`` as each page arrives, so a
+#: caller can use a long list's first pages while the later ones are still being read.
+ItemsCallback = Callable[[Sequence[T], int, int | None], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
