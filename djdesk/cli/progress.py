@@ -37,6 +37,7 @@ class ProgressView:
         )
         self._task = self._progress.add_task(_("importing"), total=None)
         self._unsubscribe: list[object] = []
+        self._enriching = False  # pages still being read no longer move the bar
 
     def __enter__(self) -> ProgressView:
         self._progress.start()
@@ -63,9 +64,17 @@ class ProgressView:
             self.console.print(text)
 
     def _on_import(self, event: ImportProgress) -> None:
-        self._progress.update(self._task, total=event.total, completed=event.read)
+        if not self._enriching:
+            self._progress.update(self._task, total=event.total, completed=event.read)
 
     def _on_plan(self, event: PlanReady) -> None:
+        # A run plans each page as it lands: the bar turns to "enriching" with the first
+        # plan, and the whole plan is said once, with the last.
+        if event.first:
+            self._enriching = True
+            self._progress.update(self._task, description=_("enriching"), total=None, completed=0)
+        if not event.final:
+            return
         calls = sum(event.calls_needed.values())
         hits = sum(event.cache_hits.values())
         if calls:
@@ -75,7 +84,6 @@ class ProgressView:
             self.say(_("plan: everything is cached, no call needed"))
         if event.deferred:
             self.say(_("plan: {n} tracks deferred by the budget").format(n=event.deferred))
-        self._progress.update(self._task, description=_("enriching"), total=None, completed=0)
 
     def _on_track(self, event: TrackEnriched) -> None:
         self._progress.advance(self._task)

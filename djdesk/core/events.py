@@ -96,15 +96,21 @@ class TracksImported(Event):
     track_ids: tuple[int | None, ...] = ()
     offset: int = 0
     total: int | None = None
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class PlanReady(Event):
+    """The run's plan so far. A run whose tracks arrive page by page plans each page: every
+    plan after the ``first`` includes the earlier ones, and the ``final`` one covers them all."""
+
     job_id: str
     calls_needed: dict[str, int] = field(default_factory=dict)
     cache_hits: dict[str, int] = field(default_factory=dict)
     estimated_s: float = 0.0
     deferred: int = 0
+    first: bool = True
+    final: bool = True
 
 
 @dataclass(frozen=True, slots=True)

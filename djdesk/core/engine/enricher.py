@@ -14,22 +14,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from djdesk.core.cache.store import CacheStore
 from djdesk.core.clock import Clock
 from djdesk.core.engine.clients import Clients
+from djdesk.core.engine.control import Control
 from djdesk.core.engine.details import details_wave
 from djdesk.core.engine.evidence import matched_providers
 from djdesk.core.engine.feeder import Feeder
-from djdesk.core.engine.fetcher import DEFAULT_MAX_PAUSE_S, Fetcher
+from djdesk.core.engine.fetcher import Fetcher
 from djdesk.core.engine.import_pages import ImportedPage, PageListener
 from djdesk.core.engine.importer import Imported, Importer
 from djdesk.core.engine.one_track import TRACK_INPUT, run_one_track
-from djdesk.core.engine.plan import FINGERPRINT_FIELD, Plan
+from djdesk.core.engine.options import EnrichOptions, JobResult
+from djdesk.core.engine.plan import FINGERPRINT_FIELD
 from djdesk.core.engine.report import playlist_report
-from djdesk.core.engine.run import STEP, Control, Run, RunStats
+from djdesk.core.engine.run import STEP, Run
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.work import EAGER_STEPS, TrackWork
 from djdesk.core.errors import DJDeskError, InputError
@@ -39,52 +41,9 @@ from djdesk.core.models import Priority
 from djdesk.core.net.orchestrator import Orchestrator
 from djdesk.core.settings import Settings
 
+__all__ = ["Engine", "EnrichOptions", "JobResult"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class EnrichOptions:
-    """What a job remembers so ``resume`` runs it the same way."""
-
-    budgets: Mapping[str, int] = field(default_factory=dict)
-    refresh: bool = False
-    #: Positions (0-based) of the tracks the user selected or sees: they go first.
-    selected: tuple[int, ...] = ()
-    max_pause_s: float = DEFAULT_MAX_PAUSE_S
-    #: Also run the later wave (Last.fm similar tracks and artist info) after the eager one.
-    details: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "budgets": dict(self.budgets),
-            "refresh": self.refresh,
-            "selected": list(self.selected),
-            "max_pause_s": self.max_pause_s,
-            "details": self.details,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EnrichOptions:
-        return cls(
-            budgets={str(k): int(v) for k, v in dict(data.get("budgets") or {}).items()},
-            refresh=bool(data.get("refresh", False)),
-            selected=tuple(int(p) for p in data.get("selected") or ()),
-            max_pause_s=float(data.get("max_pause_s", DEFAULT_MAX_PAUSE_S)),
-            details=bool(data.get("details", False)),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class JobResult:
-    job_id: str
-    playlist_id: int
-    name: str
-    plan: Plan
-    stats: RunStats
-    skipped: int
-    calls: dict[str, int]
-    cache_hits: dict[str, int]
-    state: str
 
 
 class Engine:
@@ -161,12 +120,18 @@ class Engine:
     # -- runs --------------------------------------------------------------------------------
 
     async def enrich(
-        self, source: str, options: EnrichOptions | None = None, *, job_id: str | None = None
+        self,
+        source: str,
+        options: EnrichOptions | None = None,
+        *,
+        job_id: str | None = None,
+        on_imported: Callable[[Imported], None] | None = None,
     ) -> JobResult:
-        """Create a job for ``source`` and run it to the end."""
+        """Create a job for ``source`` and run it to the end. ``on_imported`` hears the
+        import's end (its tracks are being enriched already: the run overlaps the import)."""
         options = options or EnrichOptions()
         job = await self.library.create_job(source, options.to_dict(), job_id=job_id)
-        return await self._run(job, options)
+        return await self._run(job, options, on_imported)
 
     async def resume(self, job_id: str) -> JobResult:
         """Run a stored job again; its finished tracks are skipped."""
@@ -194,7 +159,7 @@ class Engine:
 
         async def page(p: ImportedPage) -> None:
             self.events.publish(
-                TracksImported(source, p.playlist_id, p.track_ids, p.offset, p.total)
+                TracksImported(source, p.playlist_id, p.track_ids, p.offset, p.total, p.name)
             )
             if on_page is not None:
                 await on_page(p)
@@ -257,11 +222,15 @@ class Engine:
     async def report(self, playlist_id: int) -> list[dict[str, Any]]:
         return await playlist_report(self.library, playlist_id)
 
-    async def _run(self, job: Job, options: EnrichOptions) -> JobResult:
+    async def _run(
+        self,
+        job: Job,
+        options: EnrichOptions,
+        on_imported: Callable[[Imported], None] | None = None,
+    ) -> JobResult:
         control = Control()
         self._controls[job.id] = control
         run: Run | None = None
-        fetcher: Fetcher | None = None
         sources: Sources | None = None
         feeding: asyncio.Future[None] | None = None
         try:
@@ -303,11 +272,11 @@ class Engine:
                 refresh=options.refresh,
             )
             feeding = asyncio.ensure_future(feeder.feed())
-            playlist: list[int] = []  # its id, once the first page is in the library
+            playlist: list[tuple[int, str]] = []  # (id, name) once the first page is in
 
             async def on_page(page: ImportedPage) -> None:
                 if not playlist:
-                    playlist.append(page.playlist_id)
+                    playlist.append((page.playlist_id, page.name))
                     await self.library.set_job_state(
                         job.id,
                         "paused" if control.paused else "running",  # paused while importing
@@ -316,47 +285,43 @@ class Engine:
                     await self.library.set_playlist_state(page.playlist_id, "enriching")
                 feeder.put(page)
 
-            importing = asyncio.ensure_future(self._import(fetcher, job.input, on_page))
-            control.interruptible(importing)
-            try:
-                imported = await importing
-            except asyncio.CancelledError:
-                task = asyncio.current_task()
-                if not control.cancelled or (task is not None and task.cancelling()):
-                    raise  # our caller cancelled us: let it through
-                imported = None  # the user cancelled while pages were still coming
-            if imported is not None:
-                feeder.end()
-                await feeding
-                await self.library.update_totals(job.id, feeder.totals())
-            try:
-                if imported is None:
-                    raise asyncio.CancelledError
-                stats = await run.finish()
-            except asyncio.CancelledError:
-                if not control.cancelled:
-                    raise  # our caller cancelled us: let it through
-                await _stop(feeding)
-                await run.stop()
-                await self._end(job.id, "cancelled", run)
+            def result(state: str) -> JobResult:
+                pid, name = playlist[0] if playlist else (0, "")  # 0: stopped before a page
                 return JobResult(
                     job_id=job.id,
-                    playlist_id=playlist[0] if playlist else 0,  # 0: stopped before any page
-                    name=imported.name if imported is not None else "",
+                    playlist_id=pid,
+                    name=name,
                     plan=feeder.plan or run.plan([], {}, {}, EAGER_STEPS),
                     stats=run.stats,
                     skipped=len(finished),
                     calls=dict(fetcher.calls),
                     cache_hits=dict(fetcher.hits),
-                    state="cancelled",
+                    state=state,
                 )
-            assert feeder.plan is not None
+
+            importing = asyncio.ensure_future(self._import(fetcher, job.input, on_page))
+            control.interruptible(importing)
+            try:
+                imported = await importing
+                if on_imported is not None:
+                    on_imported(imported)
+                feeder.end()
+                await feeding
+                await self.library.update_totals(job.id, feeder.totals())
+                stats = await run.finish()
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not control.cancelled or (task is not None and task.cancelling()):
+                    raise  # our caller cancelled us: let it through
+                # The user cancelled: pages still coming, or tracks at their gates.
+                await self._stopped(feeding, run)
+                await self._end(job.id, "cancelled", run)
+                return result("cancelled")
             if options.details:
                 await self._state(job.id, "running", stats.done, stats.total, "details")
                 await details_wave(
                     feeder.works, sources, self.library, self.orchestrator, now=self.clock.time()
                 )
-            state = "done"
             detail = run.paused_detail()
             await self.library.update_totals(
                 job.id,
@@ -369,20 +334,10 @@ class Engine:
                     "paused": detail,
                 },
             )
-            await self.library.set_job_state(job.id, state, error=detail or None)
-            await self.library.set_playlist_state(imported.playlist_id, "enriched")
-            await self._state(job.id, state, stats.done, stats.total, detail)
-            return JobResult(
-                job_id=job.id,
-                playlist_id=imported.playlist_id,
-                name=imported.name,
-                plan=feeder.plan,
-                stats=stats,
-                skipped=len(finished),
-                calls=dict(fetcher.calls),
-                cache_hits=dict(fetcher.hits),
-                state=state,
-            )
+            await self.library.set_job_state(job.id, "done", error=detail or None)
+            await self.library.set_playlist_state(playlist[0][0], "enriched")
+            await self._state(job.id, "done", stats.done, stats.total, detail)
+            return result("done")
         except asyncio.CancelledError:
             await asyncio.shield(self._stopped(feeding, run))
             await asyncio.shield(self._end(job.id, "cancelled", run))
@@ -393,16 +348,16 @@ class Engine:
             raise
         finally:
             self._controls.pop(job.id, None)
-            await _stop(feeding)
-            if run is not None:
-                await run.stop()
+            await self._stopped(feeding, run)
             if sources is not None:
                 await sources.aclose()
 
     @staticmethod
     async def _stopped(feeding: asyncio.Future[None] | None, run: Run | None) -> None:
         """A run that ends early stops planning pages and saves the tracks that finished."""
-        await _stop(feeding)
+        if feeding is not None and not feeding.done():
+            feeding.cancel()
+            await asyncio.gather(feeding, return_exceptions=True)
         if run is not None:
             await run.stop()
 
@@ -455,9 +410,3 @@ class Engine:
             previous_reason=row.reason,
             matched=matched_providers(row.evidence),
         )
-
-
-async def _stop(task: asyncio.Future[None] | None) -> None:
-    if task is not None and not task.done():
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)

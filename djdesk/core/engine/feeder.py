@@ -59,6 +59,7 @@ class Feeder:
         #: Every distinct track of the playlist so far (finished ones too), first position order.
         self.works: list[TrackWork] = []
         self.plan: Plan | None = None
+        self._final_sent = False
 
     # -- the import's side -------------------------------------------------------------------
 
@@ -84,15 +85,18 @@ class Feeder:
             while not self._pages.empty():
                 batch.append(self._pages.get_nowait())
             pages = [p for p in batch if p is not None]
+            last = len(pages) < len(batch)
             if pages:
-                await self._admit(pages)
-            if len(pages) < len(batch):
+                await self._admit(pages, last)
+            if last:
                 if self.plan is None:  # an empty list still has its (empty) plan
-                    await self._part([])
+                    await self._part([], last)
+                elif not self._final_sent:  # the last pages held no new track
+                    self._events.publish(self.plan.event(first=False, final=True))
                 self._run.close()
                 return
 
-    async def _admit(self, pages: list[ImportedPage]) -> None:
+    async def _admit(self, pages: list[ImportedPage], last: bool) -> None:
         first: dict[int, int] = {}
         chosen: set[int] = set()
         for page in pages:
@@ -113,9 +117,9 @@ class Feeder:
             else self._make_work(row, first[row.id])
             for row in rows
         ]
-        await self._part(works)
+        await self._part(works, last)
 
-    async def _part(self, works: list[TrackWork]) -> None:
+    async def _part(self, works: list[TrackWork], last: bool) -> None:
         self.works.extend(works)
         run = self._run
         todo = [w for w in works if w.track_id not in self._finished]
@@ -138,8 +142,10 @@ class Feeder:
         )
         reused = [w for w in todo if w.track_id in reused_ids]
         stale = [w for w in todo if w.track_id not in reused_ids]
-        self.plan = plan if self.plan is None else joined(self.plan, plan, self._rates)
-        self._events.publish(self.plan.event())
+        previous = self.plan
+        self.plan = plan if previous is None else joined(previous, plan, self._rates)
+        self._final_sent = last
+        self._events.publish(self.plan.event(first=previous is None, final=last))
         await self._library.update_totals(run.job_id, self.totals())
         await run.add(stale, plan, reused)
 

@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
+from djdesk.core.engine.control import Control
 from djdesk.core.engine.fetcher import Fetcher
-from djdesk.core.engine.run import Control, Run
+from djdesk.core.engine.run import Run
 from djdesk.core.engine.sources import Sources
 from djdesk.core.engine.work import EAGER_STEPS, TrackWork
 from djdesk.core.errors import DJDeskError

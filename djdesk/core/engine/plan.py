@@ -126,13 +126,15 @@ class Plan:
     def total_calls(self) -> int:
         return sum(self.calls_needed.values())
 
-    def event(self) -> PlanReady:
+    def event(self, *, first: bool = True, final: bool = True) -> PlanReady:
         return PlanReady(
             job_id=self.job_id,
             calls_needed=dict(self.calls_needed),
             cache_hits=dict(self.cache_hits),
             estimated_s=self.estimated_s,
             deferred=len(self.deferred),
+            first=first,
+            final=final,
         )
 
     def summary(self) -> str:

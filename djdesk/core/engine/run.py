@@ -19,13 +19,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections import Counter, deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from djdesk.core.clock import Clock
 from djdesk.core.engine import cachekeys as ck
+from djdesk.core.engine.admission import Admission
 from djdesk.core.engine.assemble import assemble
+from djdesk.core.engine.control import Control, RunStats
 from djdesk.core.engine.plan import (
     FINGERPRINT_FIELD,
     Plan,
@@ -66,52 +67,6 @@ TITLES = {
 }
 
 
-@dataclass
-class RunStats:
-    done: int = 0
-    total: int = 0
-    states: Counter[str] = field(default_factory=Counter)
-    retry: int = 0
-    paused: dict[str, str] = field(default_factory=dict)
-
-
-class Control:
-    """Pause/resume/cancel for the GUI: steps wait at the gate while paused."""
-
-    def __init__(self) -> None:
-        self._running = asyncio.Event()
-        self._running.set()
-        self.cancelled = False
-        self._interruptible: set[asyncio.Future[object]] = set()
-
-    def cancel(self) -> None:
-        """Steps stop at their next gate; an import still reading pages stops at once."""
-        self.cancelled = True
-        self.resume()
-        for task in list(self._interruptible):
-            task.cancel()
-
-    def interruptible(self, task: asyncio.Future[object]) -> None:
-        """``cancel`` cancels ``task`` too while it runs (an import waiting on a page)."""
-        self._interruptible.add(task)
-        task.add_done_callback(self._interruptible.discard)
-
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
-
-    async def gate(self) -> None:
-        await self._running.wait()
-        if self.cancelled:
-            raise asyncio.CancelledError
-
-
 class Run:
     def __init__(
         self,
@@ -138,11 +93,8 @@ class Run:
         self.stats = RunStats()
         self._queue: asyncio.Queue[tuple[UnitDone, dict[str, str]] | None] = asyncio.Queue()
         self.pins: dict[int, dict[str, str]] = {}  # made during the run (Engine.pin_track): win
-        self._todo: deque[tuple[TrackWork, frozenset[str]]] = deque()
-        self._more = asyncio.Event()
-        self._closed = False
+        self._todo = Admission(sources.features)
         self._stopped = False
-        self._held = False
         self._admitted = 0  # tracks added (worked and reused)
         self._workers: list[asyncio.Future[None]] = []
         self._writer_task: asyncio.Future[None] | None = None
@@ -210,7 +162,7 @@ class Run:
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        return self._todo.closed
 
     def expect(self, total: int) -> None:
         """The run's total before all its tracks are in (the playlist's size, from its first
@@ -221,14 +173,8 @@ class Run:
         self, works: Sequence[TrackWork], plan: Plan, reused: Sequence[TrackWork] = ()
     ) -> None:
         """More tracks for the run, worked in ``plan``'s order after those added before."""
-        if self._closed:
-            raise RuntimeError("tracks added to a closed run")
+        self._todo.put(())  # a closed run refuses; the first part holds the batcher
         if self._writer_task is None:
-            # ReccoBeats' batcher is held until the last track has started: tracks admitted
-            # one by one as others finish (and pages that arrive later) still fill 40-id
-            # batches (or wait ``max_wait``) instead of flushing one id a call.
-            self._src.features.hold()
-            self._held = True
             self._writer_task = asyncio.ensure_future(self._writer())
         self._admitted += len(works) + len(reused)
         self.stats.total = max(self.stats.total, self._admitted)
@@ -237,10 +183,9 @@ class Run:
             self.stats.states[work.previous_state] += 1
             self._events.publish(TrackEnriched(self.job_id, work.track_id, (), work.previous_state))
         by_id = {w.track_id: w for w in works}
-        self._todo.extend(
+        self._todo.put(
             (by_id[tid], plan.deferred.get(tid, frozenset())) for tid in plan.order if tid in by_id
         )
-        self._more.set()
         # Workers start a few per loop turn: each runs synchronously up to its first wait,
         # and starting hundreds in one turn freezes a GUI.
         wanted = min(IN_FLIGHT, len(self._workers) + len(self._todo))
@@ -251,13 +196,9 @@ class Run:
 
     def close(self) -> None:
         """No more tracks will come; the total is now exact."""
-        if self._closed:
-            return
-        self._closed = True
-        self.stats.total = self._admitted
-        self._more.set()
-        if not self._todo:
-            self._last_started()
+        if not self._todo.closed:
+            self.stats.total = self._admitted
+        self._todo.close()
 
     async def finish(self) -> RunStats:
         """Close the run and wait for its tracks; finished ones are saved even when cancelled."""
@@ -275,13 +216,10 @@ class Run:
         if self._stopped:
             return
         self._stopped = True
-        self._closed = True
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
-        if self._held:
-            self._held = False
-            self._src.features.release()
+        self._todo.stop()
         writer = self._writer_task
         if writer is None:
             return
@@ -293,27 +231,8 @@ class Run:
                 writer.cancel()
                 await asyncio.gather(writer, return_exceptions=True)
 
-    def _last_started(self) -> None:
-        if self._held:
-            self._held = False
-            # A track asks in the loop turn after it starts; the release is queued before
-            # that turn's steps, so the flush it schedules comes after them.
-            asyncio.get_running_loop().call_soon(self._src.features.release)
-
-    async def _take(self) -> tuple[TrackWork, frozenset[str]] | None:
-        """The next track in plan order, shared by the workers; None once closed and empty."""
-        while not self._todo:
-            if self._closed:
-                return None
-            self._more.clear()
-            await self._more.wait()
-        item = self._todo.popleft()
-        if self._closed and not self._todo:
-            self._last_started()
-        return item
-
     async def _worker(self) -> None:
-        while (item := await self._take()) is not None:
+        while (item := await self._todo.take()) is not None:
             await self._track(*item)
 
     async def _track(self, work: TrackWork, deferred: frozenset[str]) -> None:

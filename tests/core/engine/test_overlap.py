@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from djdesk.core.engine import import_pages
-from djdesk.core.events import JobStateChanged, TrackEnriched, TracksImported
+from djdesk.core.events import JobStateChanged, PlanReady, TrackEnriched, TracksImported
 from djdesk.core.providers import spotify as spotify_mod
 from djdesk.core.runtime import Runtime
 from djdesk.sandbox import SandboxThread
@@ -63,7 +63,9 @@ class Seen:
         self.pages: list[TracksImported] = []
         self.enriched: list[TrackEnriched] = []
         self.states: list[JobStateChanged] = []
+        self.plans: list[PlanReady] = []
         self.first_done = asyncio.Event()
+        rt.events.subscribe(PlanReady, self.plans.append)
         rt.events.subscribe(TracksImported, self.pages.append)
         rt.events.subscribe(TrackEnriched, self._on_track)
         rt.events.subscribe(JobStateChanged, self.states.append)
@@ -105,11 +107,14 @@ async def test_the_first_page_is_enriched_before_the_second_is_read(
         assert sum("bpm" in r.doc for r in rows) >= PAGE * 0.9
         # The progress panel's total is the playlist's from the first page on.
         assert seen.states[-1].total == 200
+        assert [(p.first, p.final) for p in seen.plans] == [(True, False)]
         pages.release.set()
         result = await task
         assert result.state == "done"
         view = await rt.library.playlist_view(result.playlist_id)
     assert [p.offset for p in seen.pages] == list(range(0, 200, PAGE))
+    assert seen.plans[-1].final and not any(p.final for p in seen.plans[:-1])
+    assert sum(seen.plans[-1].calls_needed.values()) == result.plan.total_calls > 0
     tracks = {row.id for _entry, row in view if row is not None}
     counted = Counter(e.track_id for e in seen.enriched)
     assert set(counted) == tracks and set(counted.values()) == {1}  # each track once
