@@ -30,6 +30,7 @@ from djdesk.core.events import (
     ProviderPaused,
     ProviderStats,
     TrackEnriched,
+    TracksImported,
 )
 from djdesk.core.i18n import _
 
@@ -47,6 +48,7 @@ class EngineBridge(QObject):
     job_state_changed = Signal(object)  # JobStateChanged (latest per job)
     plan_ready = Signal(object)  # PlanReady
     import_progress = Signal(object)  # list[ImportProgress], the latest per source
+    tracks_imported = Signal(object)  # list[str] of playlist ids that got pages, each once
     log_messages = Signal(object)  # list[LogMessage]
     cache_changed = Signal(object)  # CacheChanged (last one of the frame)
     flushed = Signal()  # after each flush; tests and the benchmark wait on it
@@ -59,6 +61,7 @@ class EngineBridge(QObject):
         self._stats: dict[str, ProviderStats] = {}
         self._jobs: dict[str, JobStateChanged] = {}
         self._imports: dict[str, ImportProgress] = {}
+        self._pages: dict[str, None] = {}
         self._others: list[Event] = []
         self._logs: list[LogMessage] = []
         self._dropped_logs = 0
@@ -87,6 +90,8 @@ class EngineBridge(QObject):
                 self._jobs[event.job_id] = event
             elif isinstance(event, ImportProgress):
                 self._imports[event.source] = event
+            elif isinstance(event, TracksImported):
+                self._pages[str(event.playlist_id)] = None
             elif isinstance(event, LogMessage):
                 if len(self._logs) < MAX_LOGS_PER_FLUSH * 4:
                     self._logs.append(event)
@@ -112,6 +117,7 @@ class EngineBridge(QObject):
             stats, self._stats = self._stats, {}
             jobs, self._jobs = list(self._jobs.values()), {}
             imports, self._imports = list(self._imports.values()), {}
+            pages, self._pages = list(self._pages), {}
             others, self._others = self._others, []
             all_logs, self._logs = self._logs, []
             logs = all_logs[-MAX_LOGS_PER_FLUSH:]
@@ -134,6 +140,8 @@ class EngineBridge(QObject):
             self.tracks_changed.emit(tracks)
         if imports:
             self.import_progress.emit(imports)
+        if pages:
+            self.tracks_imported.emit(pages)
         for job in jobs:
             self.job_state_changed.emit(job)
         if dropped:

@@ -1,7 +1,9 @@
 """The control side of ``EngineServices`` (EnrichmentControl): import, runs, pins, export.
 
 Runs are the engine's jobs, keyed here by playlist id; re-enrich resumes the playlist's latest
-stopped job (finished tracks are skipped) before it starts a new one.
+stopped job (finished tracks are skipped) before it starts a new one. A new link is imported and
+enriched in one run: the playlist is shown once its first page is in the library, and its rows
+and values stream in while later pages are read.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from djdesk.core.errors import UnsupportedLinkError
-from djdesk.core.events import JobStateChanged, TrackEnriched
+from djdesk.core.events import JobStateChanged, TrackEnriched, TracksImported
 from djdesk.core.i18n import _
 from djdesk.gui.engine_state import RESUMABLE, SOFT_STOP_S, EngineState
 from djdesk.gui.playlists.links import expand_link, short_link_provider
 
 if TYPE_CHECKING:
+    from djdesk.core.engine.importer import Imported
     from djdesk.core.export import ExportReport
 
 
@@ -27,8 +30,22 @@ class EngineControl(EngineState):
     """EnrichmentControl over the runtime's engine and library."""
 
     async def import_link(self, text: str) -> str:
+        """The playlist's id once it is imported; its run started with the first page (the
+        rows and values stream in meanwhile) and ``enrich`` waits on it. A link whose job
+        stopped halfway is only imported: re-enrich resumes that job."""
         rt = await self.runtime()
         source = await self.expand_short_link(text.strip())
+        for pid, known in self._sources.items():
+            task = self._runs.get(pid)
+            if known == source and task is not None and not task.done():
+                return pid  # importing (and enriching) it already
+        stopped = [
+            j
+            for j in await rt.library.list_jobs(RESUMABLE)
+            if j.input == source and j.id not in self._jobs()
+        ]
+        if not stopped:
+            return await self._import_and_enrich(source)
         imported = await rt.engine.import_only(source)
         pid = str(imported.playlist_id)
         self._sources[pid] = source
@@ -40,6 +57,61 @@ class EngineControl(EngineState):
             "importer",
         )
         return pid
+
+    async def _import_and_enrich(self, source: str) -> str:
+        """Import ``source`` in a run that enriches each page as it lands: the playlist is
+        listed from its first page on (``TracksImported``) and ``enrich`` waits on the run."""
+        rt = await self.runtime()
+        from djdesk.core.engine.enricher import EnrichOptions  # heavy: after the window shows
+
+        job_id = uuid.uuid4().hex[:12]
+        loop = asyncio.get_running_loop()
+        imported: asyncio.Future[Imported] = loop.create_future()
+        task: asyncio.Task[None] | None = None
+
+        def on_page(event: TracksImported) -> None:
+            if event.source != source or job_id in self._job_pid or task is None:
+                return
+            pid = str(event.playlist_id)
+            self._job_pid[job_id] = pid  # before the run's next event
+            self._placing.discard(job_id)
+            self._runs[pid] = task
+            self._sources[pid] = source
+            total = event.total if event.total is not None else len(event.track_ids)
+            rt.events.publish(JobStateChanged(job_id, "running", 0, total, "importing"))
+
+        def on_imported(result: Imported) -> None:
+            if not imported.done():
+                imported.set_result(result)
+
+        async def run() -> None:
+            await rt.engine.enrich(source, EnrichOptions(), job_id=job_id, on_imported=on_imported)
+
+        if self._paused:
+            self.resume()  # a new run is an explicit "go": nothing stays paused
+        self._placing.add(job_id)
+        unsubscribe = rt.events.subscribe(TracksImported, on_page)
+        task = asyncio.ensure_future(run())
+        task.set_name(f"import and enrich {source}")
+        try:
+            await asyncio.wait({imported, task}, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:  # cancelled (window closing): no run is left behind
+            task.cancel()
+            raise
+        finally:
+            unsubscribe()
+            self._placing.discard(job_id)
+        if not imported.done():
+            imported.cancel()
+            task.result()  # the import's error (a run stopped before its end: cancelled)
+            raise asyncio.CancelledError
+        done = imported.result()
+        self._say(
+            logging.INFO,
+            _("Imported “{name}” ({n} tracks)").format(name=done.name, n=len(done.track_ids)),
+            "importer",
+        )
+        return str(done.playlist_id)
 
     async def announce_resumable(self) -> int:
         """Say which runs a restart left stopped, and how to resume them; returns how many.

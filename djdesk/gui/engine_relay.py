@@ -85,7 +85,7 @@ class EngineRelay(EngineState):
         rows. (A run still importing has no plan yet: its plan joins when it comes.)
         """
         going = [j for j in self._session_plans if j != event.job_id and j in self._active]
-        if not going:
+        if not going and event.first:  # (a later page's plan continues its run's count)
             self._session_plans = {}
             self._stats_base = dict(self._last_stats)
         self._session_plans[event.job_id] = event
@@ -99,6 +99,8 @@ class EngineRelay(EngineState):
         self._events.publish(replace(merged, estimated_s=floor))
         for name, last in self._last_stats.items():  # the rows' numbers from here on
             self._events.publish(stats_since(last, self._stats_base.get(name)))
+        if not event.final:
+            return  # the log says the plan once, whole
         calls = sum(event.calls_needed.values())
         hits = sum(event.cache_hits.values())
         self._say(
@@ -139,6 +141,8 @@ class EngineRelay(EngineState):
 
     def _on_job_state(self, event: JobStateChanged) -> None:
         job = event.job_id
+        if job in self._placing:
+            return
         pid = self._pid(job)
         done, total = event.done, event.total
         if not total and event.state in (*ACTIVE, "cancelled"):

@@ -61,6 +61,9 @@ class EngineState:
         self._active: set[str] = set()  # job ids running or paused
         self._session_plans: dict[str, PlanReady] = {}  # plans of the runs counted together
         self._whole: dict[str, int] = {}  # resumed job id -> tracks in its whole playlist
+        #: Runs started from a link whose playlist is not in the library yet (its first page
+        #: is still coming): their states wait, the views know playlists, not jobs.
+        self._placing: set[str] = set()
 
     @property
     def ready(self) -> bool:

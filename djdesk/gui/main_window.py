@@ -197,6 +197,7 @@ class MainWindow(LinkInput, WindowLook, WindowDialogs, QMainWindow):
         b.import_progress.connect(self.playlists.importer.on_progress)
         self.playlists.importer.status_changed.connect(self.progress.show_import)
         self.playlists.importer.status_changed.connect(self._show_import_status)
+        b.tracks_imported.connect(self.playlists.on_tracks_imported)
         b.job_state_changed.connect(self._on_job_state)
         p = self.playlists
         p.playlist_shown.connect(self._update_actions)

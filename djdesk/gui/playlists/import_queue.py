@@ -127,7 +127,7 @@ class ImportQueue(QObject):
         if n == 0:
             return
         text = (
-            _("Importing the playlist… Large playlists take a while; enrichment starts after.")
+            _("Importing the playlist… Its tracks are enriched as they arrive.")
             if n == 1
             else _("Importing {n} playlists…").format(n=n)
         )

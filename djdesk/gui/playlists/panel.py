@@ -137,6 +137,8 @@ class PlaylistBrowserPanel(QWidget):
         lay.addWidget(self.splitter)
 
         self._wanted_playlist: str | None = None
+        self._grow: set[str] = set()  # playlists whose new pages the table has not read yet
+        self._grow_task: asyncio.Task[None] | None = None
         self.reload_playlists()
 
     # --- adding playlists ------------------------------------------------------------------------
@@ -322,6 +324,26 @@ class PlaylistBrowserPanel(QWidget):
 
     def on_tracks_changed(self, ids: list[int]) -> None:
         self.tracks.on_tracks_changed(ids)
+
+    def on_tracks_imported(self, pids: list[str]) -> None:
+        """Pages landed while an import reads on: a new playlist is listed and shown from its
+        first page, the shown one's table grows (one re-read at a time)."""
+        self._grow.update(pids)
+        if self._grow_task is None or self._grow_task.done():
+            self._grow_task = self._tasks.start(self._grow_rows(), name="grow table")
+
+    async def _grow_rows(self) -> None:
+        while self._grow:
+            pids, self._grow = self._grow, set()
+            new = [p for p in pids if self.playlist_model.row_of(p) is None]
+            if new:
+                await self.refresh_playlists(select=new[-1])
+                continue
+            pid = self.track_model.playlist_id
+            if pid in pids:
+                await self._services.library.load_playlist(pid)  # type: ignore[arg-type]
+                if self.track_model.playlist_id == pid:
+                    self.track_model.reload()  # the view keeps the DJ's selection
 
     def selected_track_ids(self) -> list[int]:
         return self.tracks.selected_track_ids()
