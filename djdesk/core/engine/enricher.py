@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -23,7 +23,7 @@ from djdesk.core.engine.clients import Clients
 from djdesk.core.engine.control import Control
 from djdesk.core.engine.details import details_wave
 from djdesk.core.engine.evidence import matched_providers
-from djdesk.core.engine.feeder import Feeder
+from djdesk.core.engine.feeder import Feeder, apply_budgets
 from djdesk.core.engine.fetcher import Fetcher
 from djdesk.core.engine.import_pages import ImportedPage, PageListener
 from djdesk.core.engine.importer import Imported, Importer
@@ -266,7 +266,7 @@ class Engine:
                 events=self.events,
                 make_work=self._work,
                 rates=self.settings.rates,
-                budgets=self._apply_budgets(options.budgets),
+                budgets=apply_budgets(self.orchestrator.budget, options.budgets),
                 selected=options.selected,
                 finished=finished,
                 refresh=options.refresh,
@@ -307,7 +307,6 @@ class Engine:
                     on_imported(imported)
                 feeder.end()
                 await feeding
-                await self.library.update_totals(job.id, feeder.totals())
                 stats = await run.finish()
             except asyncio.CancelledError:
                 task = asyncio.current_task()
@@ -360,24 +359,6 @@ class Engine:
             await asyncio.gather(feeding, return_exceptions=True)
         if run is not None:
             await run.stop()
-
-    def _apply_budgets(self, budgets: Mapping[str, int]) -> Callable[[], dict[str, int]]:
-        """Per-job budgets on the orchestrator's process-wide counter (calls so far + N); the
-        returned function gives what is left, for the plan (after the import's own calls)."""
-        budget = self.orchestrator.budget
-        for name, limit in budgets.items():
-            provider = None if name == "total" else name
-            budget.set_limit(provider, budget.used(provider) + limit)
-
-        def left() -> dict[str, int]:
-            out: dict[str, int] = {}
-            for name in budgets:
-                remaining = budget.remaining(None if name == "total" else name)
-                if remaining is not None:
-                    out[name] = remaining
-            return out
-
-        return left
 
     async def _end(
         self, job_id: str, state: str, run: Run | None, error: str | None = None

@@ -8,6 +8,11 @@ checked before any call is counted), and handed to the run, which works them in 
 while the next page is read. Pages that landed while one was being planned are taken together
 (a warm import is one page: everything in one part). ``PlanReady`` and the job's totals carry
 the whole run's plan so far.
+
+Budgets: per-provider ones are spent exactly as one plan of the whole list would spend them; a
+shared ``total`` goes to the pages in order (a page's tracks get the fields a DJ needs most
+first), and the import's own later page calls are not planned (the orchestrator still refuses
+a call past the budget; that track is journalled for ``--resume``).
 """
 
 from __future__ import annotations
@@ -23,10 +28,29 @@ from djdesk.core.engine.run import Run
 from djdesk.core.engine.work import EAGER_STEPS, TrackWork
 from djdesk.core.events import EventBus
 from djdesk.core.library import Library, TrackRow
+from djdesk.core.net.budget import Budget
 
 log = logging.getLogger(__name__)
 
 MakeWork = Callable[[TrackRow, int], TrackWork]
+
+
+def apply_budgets(budget: Budget, budgets: Mapping[str, int]) -> Callable[[], dict[str, int]]:
+    """Per-job budgets on the orchestrator's process-wide counter (calls so far + N); the
+    returned function gives what is left, for the plan (after the import's own calls)."""
+    for name, limit in budgets.items():
+        provider = None if name == "total" else name
+        budget.set_limit(provider, budget.used(provider) + limit)
+
+    def left() -> dict[str, int]:
+        out: dict[str, int] = {}
+        for name in budgets:
+            remaining = budget.remaining(None if name == "total" else name)
+            if remaining is not None:
+                out[name] = remaining
+        return out
+
+    return left
 
 
 class Feeder:
@@ -93,6 +117,7 @@ class Feeder:
                     await self._part([], last)
                 elif not self._final_sent:  # the last pages held no new track
                     self._events.publish(self.plan.event(first=False, final=True))
+                    await self._library.update_totals(self._run.job_id, self.totals(exact=True))
                 self._run.close()
                 return
 
@@ -146,13 +171,14 @@ class Feeder:
         self.plan = plan if previous is None else joined(previous, plan, self._rates)
         self._final_sent = last
         self._events.publish(self.plan.event(first=previous is None, final=last))
-        await self._library.update_totals(run.job_id, self.totals())
+        # Written before the tracks go out (a pause right after the plan holds all of them).
+        await self._library.update_totals(run.job_id, self.totals(exact=last))
         await run.add(stale, plan, reused)
 
-    def totals(self) -> dict[str, object]:
+    def totals(self, *, exact: bool = False) -> dict[str, object]:
         """The job's totals so far (``tracks``: the playlist's size until all pages are in)."""
         tracks = len(self.works)
-        if self._total is not None and not self._run.closed:
+        if self._total is not None and not exact:
             tracks = max(tracks, self._total)
         plan = self.plan.to_dict() if self.plan is not None else {}
         return {"tracks": tracks, "skipped": len(self._finished), "plan": plan}

@@ -160,10 +160,6 @@ class Run:
         await self.add(works, plan, reused)
         return await self.finish()
 
-    @property
-    def closed(self) -> bool:
-        return self._todo.closed
-
     def expect(self, total: int) -> None:
         """The run's total before all its tracks are in (the playlist's size, from its first
         page), so progress and ETA are right from the start; ``close`` makes it exact."""
