@@ -43,9 +43,11 @@ from djdesk.core.engine.waterfall import (
 )
 from djdesk.core.engine.work import StepOutcome, TrackWork
 from djdesk.core.events import EventBus, JobStateChanged, TrackEnriched
+from djdesk.core.i18n import _
 from djdesk.core.library import Library, TrackInput, UnitDone
 from djdesk.core.models import Priority
 from djdesk.core.net.orchestrator import Orchestrator
+from djdesk.core.provider_names import provider_label
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +60,6 @@ WRITE_BATCH = 100
 IN_FLIGHT = 200
 #: Workers started per event-loop turn, so a big run starts without freezing the loop.
 START_BATCH = 16
-TITLES = {
-    "spotify": "Spotify",
-    "deezer": "Deezer",
-    "musicbrainz": "MusicBrainz",
-    "lastfm": "Last.fm",
-    "reccobeats": "ReccoBeats",
-}
 
 
 class Run:
@@ -337,8 +332,8 @@ class Run:
         attach = [TrackInput(ids=ids, same_as=unit.track_id) for unit, ids in batch if ids]
         if attach:
             await self._library.upsert_tracks(attach)
-        await self._library.record_units(self.job_id, [unit for unit, _ in batch])
-        for unit, _ in batch:
+        await self._library.record_units(self.job_id, [unit for unit, _ids in batch])
+        for unit, _ids in batch:
             self.stats.done += 1
             self.stats.states[unit.state or "pending"] += 1
             if unit.outcome != "ok":
@@ -362,7 +357,9 @@ class Run:
 
     def on_pause(self, provider: str, until: dt.datetime) -> None:
         local = until.astimezone().strftime("%H:%M")
-        text = f"{TITLES.get(provider, provider)} paused until {local}"
+        text = _("{provider} paused until {time}").format(
+            provider=provider_label(provider), time=local
+        )
         if self.stats.paused.get(provider) != text:
             self.stats.paused[provider] = text
             self._events.publish(
