@@ -33,6 +33,7 @@ DEFAULT_TTLS: Mapping[str, float] = MappingProxyType(
         "deezer.album": 7 * DAY,
         "musicbrainz.isrc": 30 * DAY,
         "musicbrainz.search": 30 * DAY,
+        "musicbrainz.recording": 30 * DAY,
         "lastfm.track": 7 * DAY,
         "lastfm.correction": 30 * DAY,
         "lastfm.artist": 7 * DAY,

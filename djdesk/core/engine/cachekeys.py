@@ -14,6 +14,7 @@ DEEZER_SEARCH = "deezer.search"
 DEEZER_PLAYLIST = "deezer.playlist"
 DEEZER_ALBUM = "deezer.album"
 MB_SEARCH = "musicbrainz.search"
+MB_RECORDING = "musicbrainz.recording"
 LASTFM_TRACK = "lastfm.track"
 LASTFM_ARTIST = "lastfm.artist"
 LASTFM_SIMILAR = "lastfm.similar"
@@ -53,6 +54,11 @@ def lastfm_track(artist: str, title: str) -> str:
 
 def lastfm_artist(artist: str) -> str:
     return fold_text(artist)
+
+
+def rb_id(reccobeats_id: str) -> str:
+    """Features read by a ReccoBeats UUID (a pin), beside those read by Spotify id."""
+    return f"rb:{reccobeats_id.strip().lower()}"
 
 
 def rb_search(text: str) -> str:

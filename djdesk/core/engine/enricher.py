@@ -29,6 +29,7 @@ from djdesk.core.engine.import_pages import ImportedPage, PageListener
 from djdesk.core.engine.importer import Imported, Importer
 from djdesk.core.engine.one_track import TRACK_INPUT, run_one_track
 from djdesk.core.engine.options import EnrichOptions, JobResult
+from djdesk.core.engine.pins import PinMap
 from djdesk.core.engine.plan import FINGERPRINT_FIELD
 from djdesk.core.engine.report import playlist_report
 from djdesk.core.engine.run import STEP, Run
@@ -67,9 +68,12 @@ class Engine:
         self.settings = settings
         self._controls: dict[str, Control] = {}
         self._writes: set[asyncio.Task[None]] = set()
-        #: Pins made in this process: runs already under way read their tracks' ids when they
-        #: started, and take these over them, so a pin wins over a run that is going on.
-        self._pins: dict[int, dict[str, str]] = {}
+        #: The library's pins (``PinMap``: re-read when a run starts, shared with its runs).
+        self._pins = PinMap()
+
+    @property
+    def pins(self) -> PinMap:
+        return self._pins
 
     async def aclose(self) -> None:
         for control in list(self._controls.values()):
@@ -188,7 +192,15 @@ class Engine:
         that track again at once with it, so the pane shows the pinned record's values now
         rather than after the next run. Returns the track's state after the re-enrich."""
         await self.library.pin(track_id, provider, value)
-        self._pins.setdefault(track_id, {})[provider] = value
+        self._pins.put(track_id, provider, value)
+        return await self.reenrich_track(track_id)
+
+    async def unpin_track(self, track_id: int, provider: str) -> str:
+        """Drop a pin from the library and from the runs under way, then enrich the track again
+        at once (by its own ids, or matched), as ``pin_track`` does. Returns its state."""
+        removed = await self.library.unpin(track_id, provider)
+        if not (self._pins.drop(track_id, provider) or removed):
+            raise InputError(f"Track {track_id} has no {provider} pin.")
         return await self.reenrich_track(track_id)
 
     async def reenrich_track(self, track_id: int, *, job_id: str | None = None) -> str:
@@ -208,6 +220,7 @@ class Engine:
         if not rows:
             await self.library.set_job_state(job_id, "failed", error="no such track")
             raise InputError(f"No track {track_id} in the library.", hint="Import it first.")
+        await self._pins.reload(self.library)
         control = Control()
         self._controls[job_id] = control
         try:
@@ -243,6 +256,8 @@ class Engine:
                 max_pause_s=options.max_pause_s,
             )
             sources = Sources(self.clients, fetcher)
+            await self._pins.reload(self.library)
+            sources.pins = self._pins
             run = Run(
                 job_id=job.id,
                 library=self.library,

@@ -3,9 +3,10 @@
 Stored in the library's ``tracks.evidence`` by provider (``run._unit``) and read back by the
 details pane, which lists the candidates so a person can review a match and pin another. The
 shape, per provider: ``via`` (how the record was reached: ``isrc``, ``search``, ``musicbrainz``,
-``search+isrc``, ``name`` or ``known id``), ``chosen`` ({provider, id} or None), ``score``,
-``reason``, ``threshold``, ``candidates`` (best first, at most ``KEPT``: each with title,
-artists, duration, ids, score parts, ``reasons``, ``chosen``, ``rejected`` and ``via``) and, when
+``search+isrc``, ``name``, ``known id`` or ``pinned``: by the id a person pinned, then
+``pinned`` holds that id), ``chosen`` ({provider, id} or None), ``score``, ``reason``,
+``threshold``, ``candidates`` (best first, at most ``KEPT``: each with title, artists,
+duration, ids, score parts, ``reasons``, ``chosen``, ``rejected`` and ``via``) and, when
 earlier steps attached nothing, ``tried`` ([{via, reason}]).
 """
 
@@ -15,14 +16,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from djdesk.core.engine.matching import DEFAULT_THRESHOLD, Candidate, Evidence, Match, Wanted, score
+from djdesk.core.provider_names import PROVIDER_LABELS
 
 if TYPE_CHECKING:
     from djdesk.core.engine.work import TrackWork
 
 #: Candidates kept per provider in a track's evidence: enough to review and pin another.
 KEPT = 5
-#: How a record was reached by an id we already had, for the evidence.
-ID_NAMES = {"deezer": "Deezer", "spotify": "Spotify", "isrc": "ISRC"}
 
 
 def known(work: TrackWork, provider: str, by: str, entry: dict[str, Any]) -> dict[str, Any] | None:
@@ -36,10 +36,29 @@ def known(work: TrackWork, provider: str, by: str, entry: dict[str, Any]) -> dic
         "known": by,
         "chosen": {"provider": provider, "id": entry["id"]},
         "score": None,
-        "reason": f"read by its {ID_NAMES.get(by, by)} id",
+        "reason": f"read by its {PROVIDER_LABELS.get(by, by)} id",
         "threshold": DEFAULT_THRESHOLD,
         "candidates": [{**entry, "chosen": True, "rejected": None, "via": "known id"}],
     }
+
+
+def pinned(provider: str, entry: dict[str, Any] | None, pin: str, reason: str) -> dict[str, Any]:
+    """Evidence for a record read by the id a person pinned (``entry``; None when that id
+    reads nothing): it is used whatever it scores, so the score is shown, never a gate, and
+    the evidence says "pinned" so the pane and the CLI can tell a pin from a match."""
+    out: dict[str, Any] = {
+        "via": "pinned",
+        "known": provider,
+        "pinned": pin,
+        "chosen": None if entry is None else {"provider": provider, "id": entry["id"]},
+        "score": None if entry is None else entry.get("total"),
+        "reason": reason,
+        "threshold": DEFAULT_THRESHOLD,
+        "candidates": [],
+    }
+    if entry is not None:
+        out["candidates"] = [{**entry, "chosen": True, "rejected": None, "via": "pinned"}]
+    return out
 
 
 def scored(wanted: Wanted, candidate: Candidate) -> dict[str, Any]:
@@ -59,7 +78,9 @@ def matched_providers(evidence: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(
         provider
         for provider, ev in evidence.items()
-        if isinstance(ev, Mapping) and ev.get("via") != "known id" and ev.get("candidates")
+        if isinstance(ev, Mapping)
+        and ev.get("via") not in ("known id", "pinned")
+        and ev.get("candidates")
     )
 
 

@@ -32,6 +32,7 @@ async def run_one_track(engine: Engine, job_id: str, work: TrackWork, control: C
     the cache where they can. The caller registered the job's ``Control``."""
     fetcher = Fetcher(engine.cache, engine.orchestrator, engine.clock)
     sources = Sources(engine.clients, fetcher)
+    sources.pins = engine.pins  # a pinned id is read as such (waterfall)
     events = EventBus()
     events.subscribe(TrackEnriched, engine.events.publish)
     run = Run(
@@ -45,6 +46,7 @@ async def run_one_track(engine: Engine, job_id: str, work: TrackWork, control: C
         bpm_range=(engine.settings.bpm_min, engine.settings.bpm_max),
     )
     fetcher.on_pause = run.on_pause
+    run.pins = engine.pins
     library = engine.library
     try:
         await library.set_job_state(job_id, "running")

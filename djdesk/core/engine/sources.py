@@ -82,6 +82,12 @@ class Sources:
         self.fetcher = fetcher
         self.features = HeldBatcher(self._features_many, max_batch=BATCH, max_wait=max_wait)
         self.lastfm_disabled: str | None = None
+        #: The user's pins by track (the engine's, read from the library when the run started
+        #: and kept up to date by pins made since): a pinned id is read as such, and wins.
+        self.pins: Mapping[int, Mapping[str, str]] = {}
+
+    def pinned(self, track_id: int, provider: str) -> str | None:
+        return self.pins.get(track_id, {}).get(provider)
 
     async def aclose(self) -> None:
         await self.features.aclose()
@@ -146,6 +152,20 @@ class Sources:
         )
         return [mb_recording(d) for d in data or []]
 
+    async def mb_recording(self, mbid: str) -> MusicBrainzRecording | None:
+        """A recording by its MBID (a pin): its ISRCs, artists and length."""
+
+        async def fetch() -> Any:
+            try:
+                return as_json(await self.clients.musicbrainz.recording(mbid))
+            except NotFoundError:
+                return None
+
+        data = await self.fetcher.get(
+            ck.MB_RECORDING, mbid.strip().lower(), fetch, negative_ttl=MB_NEGATIVE_TTL
+        )
+        return None if data is None else mb_recording(data)
+
     # -- ReccoBeats ----------------------------------------------------------------------------
 
     def rb_mapping(self, spotify_id: str) -> str | bool | None:
@@ -177,6 +197,18 @@ class Sources:
         if hold:
             hold[0] = False
         data = await self.features.load(spotify_id, release=release)
+        return None if data is None else rb_features(data)
+
+    async def rb_features_by_id(self, reccobeats_id: str) -> ReccoBeatsFeatures | None:
+        """Features by a ReccoBeats UUID (a pin), one call: never batched with Spotify ids."""
+
+        async def fetch() -> Any:
+            try:
+                return as_json(await self.clients.reccobeats.track_features(reccobeats_id))
+            except NotFoundError:
+                return None
+
+        data = await self.fetcher.get(ck.RB_FEATURES, ck.rb_id(reccobeats_id), fetch)
         return None if data is None else rb_features(data)
 
     async def _features_many(self, spotify_ids: list[str]) -> dict[str, Any]:

@@ -1,10 +1,12 @@
 """The enrichment waterfall: per track, the cheapest way to each provider's record, then its data.
 
-Deezer: by its id when the track came from Deezer (or the id is pinned/known); else ISRC ->
+Deezer: by the ISRCs of a pinned MusicBrainz recording (its MBID read by lookup, no search);
+by its id when the track came from Deezer (or the id is pinned/known); else ISRC ->
 ``/track/isrc:``; no ISRC (or nothing there) -> search by artist, title and a duration window,
 then the detail; still nothing -> MusicBrainz recording search -> Deezer by the ISRC it gives.
-ReccoBeats: features by Spotify id, 40 a call; without a Spotify id, a ReccoBeats search whose
-row carries the track's ISRC gives it; a cached "no mapping" skips the call. Last.fm:
+ReccoBeats: a pinned ReccoBeats id is read by that id (``/track/{id}/audio-features``); else
+features by Spotify id, 40 a call; without a Spotify id, a ReccoBeats search whose row carries
+the track's ISRC gives it; a cached "no mapping" skips the call. Last.fm:
 ``track.getInfo`` with autocorrect. Every record not reached by an id is checked with
 ``matching.best_match`` and nothing below its threshold is attached: a wrong match is worse than
 none. Provider errors end only that provider's step, with the reason kept. Each step also
@@ -18,7 +20,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from djdesk.core.engine.evidence import KEPT, evidence_of, known, scored, top
+from djdesk.core.engine.evidence import KEPT, evidence_of, known, pinned, scored, top
 from djdesk.core.engine.matching import DEFAULT_THRESHOLD, Candidate, Match, Wanted, best_match
 from djdesk.core.engine.sources import Sources, as_json
 from djdesk.core.engine.work import StepOutcome, TrackWork
@@ -131,6 +133,40 @@ def _deezer_outcome(
 
 
 async def deezer_step(src: Sources, work: TrackWork) -> StepOutcome:
+    """A pinned MusicBrainz recording comes first (unless Deezer itself is pinned): Deezer by
+    its ISRCs, taken as the person's word (scored, not gated), and no MusicBrainz search."""
+    mbid = src.pinned(work.track_id, "musicbrainz")
+    if not mbid or src.pinned(work.track_id, "deezer"):
+        return await _deezer(src, work, search_mb=True)
+    wanted = wanted_of(work)
+    rec = await src.mb_recording(mbid)
+    mb_ev = _mb_pinned(wanted, mbid, rec)
+    for isrc in rec.isrcs[:3] if rec is not None else ():
+        t = await src.deezer_isrc(isrc)
+        if t is not None:
+            reason = f"by the ISRC {isrc} of the pinned MusicBrainz recording"
+            entry = {**scored(wanted, _deezer_candidate(t)), "reasons": [reason]}
+            evidence = {**pinned("deezer", entry, mbid, reason), "via": "musicbrainz"}
+            evidence["candidates"][0]["via"] = "musicbrainz"
+            evidence["musicbrainz"] = mb_ev
+            return _deezer_outcome(t, evidence, {"musicbrainz": mbid, "isrc": isrc})
+    outcome = await _deezer(src, work, search_mb=False)
+    if outcome.evidence is not None:  # None: a match stored before stays, as it is
+        outcome.evidence["musicbrainz"] = mb_ev
+    return outcome
+
+
+def _mb_pinned(wanted: Wanted, mbid: str, rec: MusicBrainzRecording | None) -> dict[str, Any]:
+    if rec is None:
+        return pinned("musicbrainz", None, mbid, f"MusicBrainz has no recording {mbid}")
+    entry = {**scored(wanted, _mb_candidate(rec)), "isrcs": list(rec.isrcs)}
+    reason = "pinned: read by its MusicBrainz id"
+    if not rec.isrcs:
+        reason += "; it has no ISRC to find Deezer's record by"
+    return pinned("musicbrainz", entry, mbid, reason)
+
+
+async def _deezer(src: Sources, work: TrackWork, *, search_mb: bool) -> StepOutcome:
     wanted = wanted_of(work)
     tried: list[tuple[str, Match]] = []
     deezer_id = work.ids.get("deezer")
@@ -157,6 +193,8 @@ async def deezer_step(src: Sources, work: TrackWork) -> StepOutcome:
         if t is not None:
             return _deezer_outcome(t, evidence_of(("search", match), tried))
     tried.append(("search", match))
+    if not search_mb:
+        return StepOutcome("deezer", evidence=evidence_of(None, tried))
     found, mb_match = await _via_musicbrainz(src, work, wanted, tried)
     if found is not None:
         return found
@@ -232,6 +270,9 @@ async def reccobeats_step(src: Sources, work: TrackWork, *, held: bool = False) 
 
 
 async def _reccobeats(src: Sources, work: TrackWork, hold: list[bool]) -> StepOutcome:
+    rb_id = src.pinned(work.track_id, "reccobeats")
+    if rb_id:
+        return await _reccobeats_pinned(src, work, rb_id)
     spotify_id = work.ids.get("spotify")
     evidence: dict[str, Any] | None = None
     by_id = bool(spotify_id)
@@ -270,6 +311,35 @@ async def _reccobeats(src: Sources, work: TrackWork, hold: list[bool]) -> StepOu
             "reccobeats", ids={"spotify": spotify_id}, evidence=evidence, skipped="no mapping"
         )
     return _features_outcome(features, spotify_id, evidence)
+
+
+async def _reccobeats_pinned(src: Sources, work: TrackWork, rb_id: str) -> StepOutcome:
+    """A pinned ReccoBeats id is read by that id (one call, outside the Spotify-id batches)
+    and wins over the track's Spotify id and any search."""
+    features = await src.rb_features_by_id(rb_id)
+    if features is None:
+        reason = f"ReccoBeats knows no features for the pinned id {rb_id}"
+        return StepOutcome(
+            "reccobeats",
+            evidence=pinned("reccobeats", None, rb_id, reason),
+            skipped="no features for the pinned id",
+        )
+    spotify_id = features.spotify_id or work.ids.get("spotify") or ""
+    entry = {
+        "provider": "reccobeats",
+        "id": features.reccobeats_id or rb_id,
+        "title": work.title,
+        "artists": list(work.artists),
+        "duration_ms": work.duration_ms,
+        "isrc": features.isrc,
+        "spotify_id": features.spotify_id,
+        "total": None,
+        "reasons": ["the features of its pinned ReccoBeats id"],
+    }
+    evidence = pinned("reccobeats", entry, rb_id, "pinned: read by its ReccoBeats id")
+    outcome = _features_outcome(features, spotify_id, evidence)
+    outcome.ids = {k: v for k, v in outcome.ids.items() if v}
+    return outcome
 
 
 def _rb_evidence(

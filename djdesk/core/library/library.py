@@ -160,6 +160,9 @@ class Library:
     async def pins_for(self, track_id: int) -> dict[str, str]:
         return await self._call(self._store.pins_for, track_id)
 
+    async def all_pins(self) -> dict[int, dict[str, str]]:
+        return await self._call(self._store.all_pins)
+
     # -- enrichment ------------------------------------------------------------------------
 
     async def set_fields(self, track_id: int, fields: Mapping[str, FieldLike]) -> None:

@@ -59,3 +59,12 @@ def unpin(conn: sqlite3.Connection, track_id: int, provider: str) -> bool:
 def pins_for(conn: sqlite3.Connection, track_id: int) -> dict[str, str]:
     rows = conn.execute("SELECT provider, value FROM pins WHERE track_id = ?", (track_id,))
     return {provider: value for provider, value in rows}
+
+
+def all_pins(conn: sqlite3.Connection) -> dict[int, dict[str, str]]:
+    """Every pin by track: the engine reads them when a run starts, so a pin made or removed
+    by another process (``djdesk pin`` while the window is open) is what the run uses."""
+    out: dict[int, dict[str, str]] = {}
+    for track_id, provider, value in conn.execute("SELECT track_id, provider, value FROM pins"):
+        out.setdefault(int(track_id), {})[provider] = value
+    return out

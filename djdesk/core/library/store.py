@@ -177,6 +177,10 @@ class LibraryStore:
         with self._errors():
             return pins.pins_for(self._conn, track_id)
 
+    def all_pins(self) -> dict[int, dict[str, str]]:
+        with self._errors():
+            return pins.all_pins(self._conn)
+
     # -- enrichment ------------------------------------------------------------------------
 
     def set_fields(self, track_id: int, fields: Mapping[str, FieldLike]) -> None:

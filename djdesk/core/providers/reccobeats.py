@@ -239,6 +239,13 @@ class ReccoBeatsClient:
                     found[row.spotify_id] = row
         return found
 
+    async def track_features(self, reccobeats_id: str) -> ReccoBeatsFeatures:
+        """One track's features by its ReccoBeats UUID (``/track/{id}/audio-features``, which
+        takes ReccoBeats ids only): how a pinned ReccoBeats id is read. The batch endpoint's
+        acceptance of UUIDs is unverified, so a pin is never read through it."""
+        body = await self._get(f"/track/{reccobeats_id.strip()}/audio-features", None)
+        return parse_features(body)
+
     async def tracks(self, spotify_ids: Iterable[str]) -> dict[str, ReccoBeatsTrack]:
         """Spotify id → ReccoBeats track (its UUID and ISRC), 40 ids a call, joined by href."""
         wanted = _unique(spotify_ids)

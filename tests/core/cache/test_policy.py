@@ -15,6 +15,7 @@ EXPECTED = {
     "deezer.search": 7 * DAY,
     "musicbrainz.isrc": 30 * DAY,
     "musicbrainz.search": 30 * DAY,
+    "musicbrainz.recording": 30 * DAY,  # a pinned MBID's lookup: as stable as the ISRC one
     "lastfm.track": 7 * DAY,
     "lastfm.correction": 30 * DAY,
     "lastfm.artist": 7 * DAY,

@@ -110,3 +110,17 @@ async def test_recommendations_take_one_to_five_seeds(http, api_samples) -> None
     assert recs[0].title == "All Too Well"
     with pytest.raises(InputError, match="1 to 5 seed"):
         await client.recommendations([c * 22 for c in "abcdef"])
+
+
+@respx.mock
+async def test_track_features_by_reccobeats_id(http, api_samples) -> None:
+    """A pinned ReccoBeats id is read through /track/{id}/audio-features (the batch's UUID
+    support is unverified); its answer is one row of the recorded shape."""
+    row = sample(api_samples, "audio_features_content_row_only_4Ub8UsjWuewQrPhuepfVpd.json")
+    route = respx.get(f"{BASE}/track/{row['id']}/audio-features").mock(
+        return_value=httpx.Response(200, json=row)
+    )
+    found = await ReccoBeatsClient(http).track_features(row["id"])
+    assert route.called
+    assert found.reccobeats_id == row["id"] and found.spotify_id == "4Ub8UsjWuewQrPhuepfVpd"
+    assert found.tempo == row["tempo"] and found.isrc == row["isrc"]
