@@ -287,6 +287,18 @@ class EngineControl(EngineState):
         )
         self._events.publish(TrackEnriched("pin", track_id, (), ""))
 
+    async def unpin(self, track_id: int, provider: str) -> None:
+        rt = await self.runtime()
+        # Drops the pin (library and the runs' copy), then enriches this one track again.
+        await rt.engine.unpin_track(track_id, provider)
+        self._say(
+            logging.INFO,
+            _("Unpinned {provider} for track {track}; track re-enriched").format(
+                provider=provider, track=track_id
+            ),
+        )
+        self._events.publish(TrackEnriched("pin", track_id, (), ""))
+
     async def export_playlist(
         self, playlist_id: str, fmt: str, dest: Path, notation: str
     ) -> ExportReport:

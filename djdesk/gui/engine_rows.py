@@ -131,8 +131,9 @@ def playlist_info(summary: PlaylistSummary, running: bool = False) -> PlaylistIn
 
 #: The order providers are listed in (the waterfall's), then any other.
 PROVIDER_ORDER = ("deezer", "musicbrainz", "reccobeats", "lastfm")
-#: Pins shown even when no stored candidate carries that id (ISRC pins are not a match).
-PINNED_ALONE = ("deezer", "musicbrainz", "spotify")
+#: Pins shown even when no stored candidate carries that id: every pinnable id (the pin form's
+#: choices), ISRC too, so each pin made can be seen and undone (Unpin) in the window.
+PINNED_ALONE = ("deezer", "musicbrainz", "spotify", "isrc", "reccobeats")
 
 
 def candidates(evidence: Mapping[str, Any], pins: Mapping[str, str]) -> tuple[Candidate, ...]:
@@ -181,7 +182,9 @@ def _candidate(
         return None
     cid = str(cand["id"])
     pin_provider, pin_id = provider, cid
-    if provider == "reccobeats":  # features are read by Spotify id: a row pins its Spotify id
+    if provider == "reccobeats" and pins.get("reccobeats") != cid:
+        # Features are read by Spotify id: a row pins its Spotify id (unless its own
+        # ReccoBeats id is pinned: then it is that pin's record, and unpins it).
         pin_provider, pin_id = "spotify", str(cand.get("spotify_id") or "")
     pinnable = provider != "lastfm" and bool(pin_id)
     pinned = pinnable and pins.get(pin_provider) == pin_id

@@ -238,6 +238,13 @@ class FakeEngine:
         self._events.publish(TrackEnriched("pin", track_id, (), self._rows[track_id].state))
         await asyncio.sleep(0)
 
+    async def unpin(self, track_id: int, provider: str) -> None:
+        if self._pins.get(track_id, ("", ""))[0] == provider:
+            del self._pins[track_id]
+        self._log(logging.INFO, f"Unpinned {provider} for track {track_id}")
+        self._events.publish(TrackEnriched("pin", track_id, (), self._rows[track_id].state))
+        await asyncio.sleep(0)
+
     async def export_playlist(
         self, playlist_id: str, fmt: str, dest: Path, notation: str
     ) -> ExportReport:

@@ -75,6 +75,7 @@ class MainWindow(LinkInput, WindowLook, WindowDialogs, QMainWindow):
     pause_action: QAction
     stop_action: QAction
     pin_action: QAction
+    unpin_action: QAction
     delete_entry_action: QAction
     expire_entry_action: QAction
     purge_action: QAction

@@ -220,6 +220,10 @@ class EnrichmentControl(Protocol):
 
     async def pin(self, track_id: int, provider: str, candidate_id: str) -> None: ...
 
+    async def unpin(self, track_id: int, provider: str) -> None:
+        """Drop the track's pin for ``provider`` and enrich the track again at once."""
+        ...
+
     async def export_playlist(
         self, playlist_id: str, fmt: str, dest: Path, notation: str
     ) -> ExportReport:

@@ -91,6 +91,11 @@ def build_menus(window: MainWindow) -> None:
     )
     window.pin_action.setEnabled(False)  # until a pinnable candidate is selected
     details.candidate_selected.connect(window.pin_action.setEnabled)
+    window.unpin_action = _action(
+        window, p, _("Unpin selected match"), "Ctrl+Shift+U", lambda: details.unpin_selected()
+    )
+    window.unpin_action.setEnabled(False)  # until a pinned candidate is selected
+    details.pinned_selected.connect(window.unpin_action.setEnabled)
 
     v = bar.addMenu(_("&View"))
     _action(

@@ -147,7 +147,17 @@ def test_remove_enriches_the_track_again_without_the_pin(
     capsys.readouterr()
     assert stored(capsys)["fields"]["rank"]["value"] == other.rank
 
-    assert main(["pin", track, "deezer", "--remove", "--demo"]) == 0
+    unpinned: list[tuple[int, str]] = []
+    real_unpin = Engine.unpin_track
+
+    async def unpin(self: Engine, track_id: int, provider: str) -> str:
+        unpinned.append((track_id, provider))
+        return await real_unpin(self, track_id, provider)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Engine, "unpin_track", unpin)
+        assert main(["pin", track, "deezer", "--remove", "--demo"]) == 0
+    assert unpinned == [(int(track), "deezer")], "the window's door, Engine.unpin_track"
     out = capsys.readouterr()
     lines = out.out.splitlines()
     assert lines[0].startswith(

@@ -170,7 +170,28 @@ def test_known_ids_and_pins_by_id_say_so() -> None:
     cands = engine_rows.candidates(known, {"deezer": "77"})
     assert [(c.id, c.chosen, c.pinned) for c in cands] == [("5", False, False), ("77", True, True)]
     assert cands[1].score is None and cands[1].note == "pinned by its id"
-    assert engine_rows.candidates({}, {"isrc": "X"}) == ()
+    # Every pinnable id is listed when pinned, ISRC too, so the window can undo it (Unpin).
+    (isrc,) = engine_rows.candidates({}, {"isrc": "X"})
+    assert isrc.pinned and isrc.pin_target == ("isrc", "X")
+
+
+def test_a_pinned_reccobeats_id_marks_its_own_row_not_a_spotify_pin() -> None:
+    """A ReccoBeats row pins its Spotify id, except the row read by a pinned ReccoBeats id:
+    that row is the pin (marked, and its Unpin drops the ReccoBeats pin)."""
+    pinned = {
+        "reccobeats": {
+            "via": "pinned",
+            "pinned": "rb-9",
+            "chosen": {"provider": "reccobeats", "id": "rb-9"},
+            "candidates": [
+                _cand("reccobeats", "rb-9", 1.0, spotify_id="sp-9", chosen=True, via="pinned")
+            ],
+        }
+    }
+    (cand,) = engine_rows.candidates(pinned, {"reccobeats": "rb-9"})
+    assert cand.pinned and cand.chosen and cand.pin_target == ("reccobeats", "rb-9")
+    (other,) = engine_rows.candidates(pinned, {})
+    assert not other.pinned and other.pin_target == ("spotify", "sp-9")
 
 
 def test_similar_tags_and_missing_entries() -> None:

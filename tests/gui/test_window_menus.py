@@ -54,6 +54,7 @@ def test_what_does_not_apply_yet_is_greyed_out(qtbot: Any, window: MainWindow) -
         window.pause_action,
         window.stop_action,
         window.pin_action,
+        window.unpin_action,
         window.delete_entry_action,
         window.expire_entry_action,
         window.purge_action,

@@ -172,9 +172,9 @@ async def _apply(rt: Runtime, args: argparse.Namespace) -> None:
     """The pin or unpin, then the track's re-enrich; a failed re-enrich says the change stays
     (so nobody pins twice, or thinks the pin is back)."""
     if args.remove:
-        # Library, not Engine: this process made no pin, so the engine holds none to drop.
-        await rt.library.unpin(args.track, args.provider)
-        enrich = rt.engine.reenrich_track(args.track)
+        # The window's own door (it drops the pin from the library, then re-enriches); the
+        # pin was checked to be there. A window open meanwhile reads it at its next run.
+        enrich = rt.engine.unpin_track(args.track, args.provider)
         done = _("Unpinned, but enriching the track again failed: {why}")
         hint = _(
             "The pin stays removed; the next `djdesk enrich` of its playlist enriches the "

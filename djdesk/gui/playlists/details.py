@@ -89,6 +89,7 @@ _VIA = {
     "name": N_("Last.fm's answer for the name"),
     "known id": N_("read by a known id"),
     "pin": N_("pinned"),
+    "pinned": N_("pinned"),
 }
 
 #: Candidate table columns.
@@ -110,8 +111,11 @@ def _plain(value: Any) -> str:
 
 class TrackDetailsPane(QScrollArea):
     pin_requested = Signal(int, str, str)  # track id, provider, candidate id
+    unpin_requested = Signal(int, str)  # track id, provider
     #: Whether a pinnable candidate is selected (the window's "Pin selected match" action).
     candidate_selected = Signal(bool)
+    #: Whether a pinned candidate is selected (the window's "Unpin selected match" action).
+    pinned_selected = Signal(bool)
 
     def __init__(self, *, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
@@ -314,6 +318,7 @@ class TrackDetailsPane(QScrollArea):
         _fit_height(table)
         self.pin_button.setEnabled(False)
         self.candidate_selected.emit(False)
+        self.pinned_selected.emit(False)
 
     def _fill_heading(self, row: int, provider: str, members: list[Candidate]) -> None:
         """The provider and how the record in use was found; "nothing attached" says that
@@ -369,17 +374,23 @@ class TrackDetailsPane(QScrollArea):
                 item.setForeground(theme.muted_color())
             self.candidates.setItem(row, c, item)
         button = QToolButton()
-        button.setText(_("Pin"))
         button.setAutoRaise(True)
-        button.setEnabled(cand.pinnable and not cand.pinned)
-        button.setToolTip(
-            _("Always use this {provider} record for this track").format(
-                provider=provider_label(cand.provider)
+        name = provider_label(pin_provider)
+        if cand.pinned:  # the same place undoes it: the track is matched (or read) again
+            button.setText(_("Unpin"))
+            button.setToolTip(
+                _("Stop pinning this {provider} id for this track").format(provider=name)
             )
-            if cand.pinnable
-            else _("Last.fm answers by name: there is no id to pin")
-        )
-        button.clicked.connect(lambda _c=False, i=index: self.pin_candidate(i))
+            button.clicked.connect(lambda _c=False, i=index: self.unpin_candidate(i))
+        else:
+            button.setText(_("Pin"))
+            button.setEnabled(cand.pinnable)
+            button.setToolTip(
+                _("Always use this {provider} record for this track").format(provider=name)
+                if cand.pinnable
+                else _("Last.fm answers by name: there is no id to pin")
+            )
+            button.clicked.connect(lambda _c=False, i=index: self.pin_candidate(i))
         self.candidates.setCellWidget(row, _C_PIN, button)
 
     def row_of(self, index: int) -> int:
@@ -396,13 +407,11 @@ class TrackDetailsPane(QScrollArea):
 
     def _on_candidate_selected(self) -> None:
         index = self.selected_candidate()
-        ok = (
-            index is not None
-            and self._details is not None
-            and self._details.candidates[index].pinnable
-        )
+        cand = None if index is None or self._details is None else self._details.candidates[index]
+        ok = cand is not None and cand.pinnable and not cand.pinned
         self.pin_button.setEnabled(ok)
         self.candidate_selected.emit(ok)
+        self.pinned_selected.emit(cand is not None and cand.pinned)
 
     def _on_pin_other(self, provider: str, value: str) -> None:
         if self._details is not None:
@@ -424,6 +433,20 @@ class TrackDetailsPane(QScrollArea):
             return False
         provider, value = cand.pin_target
         self.pin_requested.emit(self._details.row.id, provider, value)
+        return True
+
+    def unpin_selected(self) -> bool:
+        """Unpin the selected candidate (the menu entry); False when it is not pinned."""
+        index = self.selected_candidate()
+        return index is not None and self.unpin_candidate(index)
+
+    def unpin_candidate(self, index: int) -> bool:
+        if self._details is None or not 0 <= index < len(self._details.candidates):
+            return False
+        cand = self._details.candidates[index]
+        if not cand.pinned:
+            return False
+        self.unpin_requested.emit(self._details.row.id, cand.pin_target[0])
         return True
 
 

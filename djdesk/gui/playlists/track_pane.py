@@ -60,6 +60,7 @@ class TrackPane(QObject):
         self.details = TrackDetailsPane()
         self.details.setMinimumWidth(DETAILS_MIN_WIDTH)
         self.details.pin_requested.connect(self._on_pin_requested)
+        self.details.unpin_requested.connect(self._on_unpin_requested)
 
         self._wanted_track: int | None = None
         self._pending_ids: dict[int, None] = {}
@@ -128,6 +129,9 @@ class TrackPane(QObject):
 
     def _on_pin_requested(self, track_id: int, provider: str, cand_id: str) -> None:
         self._tasks.start(self._services.control.pin(track_id, provider, cand_id), name="pin")
+
+    def _on_unpin_requested(self, track_id: int, provider: str) -> None:
+        self._tasks.start(self._services.control.unpin(track_id, provider), name="unpin")
 
     def set_key_notation(self, notation: str) -> None:
         self.track_model.set_key_notation(notation)

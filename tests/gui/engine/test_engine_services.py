@@ -14,6 +14,7 @@ from djdesk.core.events import JobStateChanged, LogMessage
 from djdesk.gui.engine_adapter import EngineServices
 from djdesk.gui.service_factory import Opened, demo_links
 from djdesk.sandbox import SandboxThread
+from tests.core.engine.sandbox_env import catalog_of
 
 
 def _url(sandbox: SandboxThread, service: str, size: int = 25) -> str:
@@ -102,3 +103,30 @@ def test_a_restart_announces_stopped_runs_and_resumes_against_the_whole_playlist
         assert (running[-1].state, running[-1].done) == ("done", 25)
     finally:
         arun(second.aclose())
+
+
+def test_pin_then_unpin_in_the_window_reads_the_track_again(
+    started: Opened, sandbox: SandboxThread, arun: Callable[..., Any]
+) -> None:
+    """Pin another Deezer record, then Unpin it: the library, the engine's pins and the
+    track's values follow each time, and the log says what happened."""
+    engine, rt = started.engine, started.runtime
+    said: list[LogMessage] = []
+    engine.events.subscribe(LogMessage, said.append)
+    pid = arun(engine.import_link(_url(sandbox, "deezer")), 10000)
+    arun(engine.enrich(pid), 20000)
+    arun(engine.load_playlist(pid))
+    tid = engine.track_ids(pid)[0]
+    (row,) = arun(rt.library.track_rows([tid]))
+    own = row.ids["deezer"]
+    rank = row.doc["rank"]["value"]
+    other = next(t for t in catalog_of(sandbox).tracks if t.readable and t.rank != rank)
+    arun(engine.pin(tid, "deezer", str(other.deezer_id)), 10000)
+    (pinned,) = arun(rt.library.track_rows([tid]))
+    assert pinned.ids["deezer"] == str(other.deezer_id)
+    assert pinned.doc["rank"]["value"] == other.rank != row.doc["rank"]["value"]
+    arun(engine.unpin(tid, "deezer"), 10000)
+    (after,) = arun(rt.library.track_rows([tid]))
+    assert after.ids["deezer"] == own and after.doc["rank"]["value"] == row.doc["rank"]["value"]
+    assert arun(rt.library.pins_for(tid)) == {} and tid not in rt.engine.pins
+    assert any("Unpinned deezer for track" in m.message for m in said)

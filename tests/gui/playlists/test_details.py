@@ -150,14 +150,19 @@ def test_selected_candidate_pins_through_the_button_and_says_when_it_applies(
 
 
 def test_a_pinned_alternative_is_marked_and_the_old_match_says_so(
-    pane: TrackDetailsPane,
+    qtbot: Any, pane: TrackDetailsPane
 ) -> None:
     pane.show_details(_details({"deezer": "12"}))
     assert _texts(pane, pane.row_of(1))[3] == "pinned"
     assert _texts(pane, pane.row_of(0))[3] == ""
     assert "another one is pinned" in pane.candidates.item(pane.row_of(0), 0).toolTip()
     button = pane.candidates.cellWidget(pane.row_of(1), 4)
-    assert isinstance(button, QToolButton) and not button.isEnabled()  # already pinned
+    # The pinned one's button undoes the pin: its provider goes back to matching.
+    assert isinstance(button, QToolButton) and button.isEnabled() and button.text() == "Unpin"
+    with qtbot.waitSignal(pane.unpin_requested) as got:
+        button.click()
+    assert got.args == [7, "deezer"]
+    assert not pane.unpin_candidate(0)  # not pinned: nothing to undo
 
 
 def test_fields_show_confidence_in_its_own_column_and_labels(pane: TrackDetailsPane) -> None:
@@ -211,6 +216,37 @@ def test_menu_entry_pins_the_selected_candidate(qtbot: Any, qloop: Any, services
     assert shown is not None
     assert [c.id for c in shown.candidates if c.pinned] == [details.candidates[target].id]
     assert not window.pin_action.isEnabled()  # the table was redrawn: nothing selected
+
+
+def test_menu_entry_unpins_the_selected_pinned_candidate(
+    qtbot: Any, qloop: Any, services: Services
+) -> None:
+    window = MainWindow(services, demo=True)
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.playlists
+    panel.import_text("https://www.deezer.com/en/playlist/908622995")
+    qtbot.waitUntil(lambda: window.progress.status.text() == "Finished", timeout=10000)
+    assert window.unpin_action.shortcut().toString() == "Ctrl+Shift+U"
+    assert not window.unpin_action.isEnabled()
+    with qtbot.waitSignal(panel.details_shown, timeout=3000):
+        panel.table.selectRow(0)
+    details = panel.details.details
+    assert details is not None
+    target = next(i for i, c in enumerate(details.candidates) if not c.chosen)
+    panel.details.select_candidate(target)
+    assert not window.unpin_action.isEnabled()  # selected, but not pinned
+    with qtbot.waitSignal(panel.details_shown, timeout=3000):
+        window.pin_action.trigger()
+    pinned = panel.details.details
+    assert pinned is not None and [c.id for c in pinned.candidates if c.pinned]
+    panel.details.select_candidate(target)
+    assert window.unpin_action.isEnabled() and not window.pin_action.isEnabled()
+    with qtbot.waitSignal(panel.details_shown, timeout=3000):
+        window.unpin_action.trigger()
+    shown = panel.details.details
+    assert shown is not None and not any(c.pinned for c in shown.candidates)
+    assert not window.unpin_action.isEnabled()
 
 
 def test_every_count_in_the_pane_has_thousands_separators(pane: TrackDetailsPane) -> None:
