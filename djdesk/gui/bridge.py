@@ -48,7 +48,9 @@ class EngineBridge(QObject):
     job_state_changed = Signal(object)  # JobStateChanged (latest per job)
     plan_ready = Signal(object)  # PlanReady
     import_progress = Signal(object)  # list[ImportProgress], the latest per source
-    tracks_imported = Signal(object)  # list[str] of playlist ids that got pages, each once
+    #: {playlist id: the lowest offset of its pages this frame}: a view appends a later page's
+    #: rows and re-reads the list from a first page (offset 0: a re-import may rewrite it).
+    tracks_imported = Signal(object)
     log_messages = Signal(object)  # list[LogMessage]
     cache_changed = Signal(object)  # CacheChanged (last one of the frame)
     flushed = Signal()  # after each flush; tests and the benchmark wait on it
@@ -61,7 +63,7 @@ class EngineBridge(QObject):
         self._stats: dict[str, ProviderStats] = {}
         self._jobs: dict[str, JobStateChanged] = {}
         self._imports: dict[str, ImportProgress] = {}
-        self._pages: dict[str, None] = {}
+        self._pages: dict[str, int] = {}
         self._others: list[Event] = []
         self._logs: list[LogMessage] = []
         self._dropped_logs = 0
@@ -91,7 +93,8 @@ class EngineBridge(QObject):
             elif isinstance(event, ImportProgress):
                 self._imports[event.source] = event
             elif isinstance(event, TracksImported):
-                self._pages[str(event.playlist_id)] = None
+                pid = str(event.playlist_id)
+                self._pages[pid] = min(event.offset, self._pages.get(pid, event.offset))
             elif isinstance(event, LogMessage):
                 if len(self._logs) < MAX_LOGS_PER_FLUSH * 4:
                     self._logs.append(event)
@@ -117,7 +120,7 @@ class EngineBridge(QObject):
             stats, self._stats = self._stats, {}
             jobs, self._jobs = list(self._jobs.values()), {}
             imports, self._imports = list(self._imports.values()), {}
-            pages, self._pages = list(self._pages), {}
+            pages, self._pages = self._pages, {}
             others, self._others = self._others, []
             all_logs, self._logs = self._logs, []
             logs = all_logs[-MAX_LOGS_PER_FLUSH:]

@@ -63,6 +63,32 @@ class EngineLibrary(EngineState):
         self._rows.update(rows)
         self._ids[playlist_id] = ids
 
+    async def load_more(self, playlist_id: str) -> None:
+        """Add the entries past the loaded ones (an import's later pages) to the snapshot.
+
+        Why not ``load_playlist``: it re-reads and converts the whole list, and an import that
+        shows its playlist as pages land would do that once per page (a 10,000-track list:
+        100 reads of up to 10,000 rows, O(n²), the loop lagging 250 ms). A list not loaded yet
+        is loaded whole.
+        """
+        ids = self._ids.get(playlist_id)
+        last = self._rows.get(ids[-1]) if ids else None
+        if ids is None or last is None:
+            await self.load_playlist(playlist_id)
+            return
+        rt = await self.runtime()
+        # Positions are 1-based, so the last row's is the offset of the entry after it.
+        view = await rt.library.playlist_view(int(playlist_id), last.position)
+        more, rows = _convert_view(int(playlist_id), view)
+        if self._ids.get(playlist_id) is not ids:  # re-read whole meanwhile: it has these
+            return
+        known = set(ids)
+        for rid in more:
+            if rid not in known:  # a track listed again further down shows once, at its first
+                known.add(rid)
+                ids.append(rid)
+                self._rows[rid] = rows[rid]
+
     async def refresh_tracks(self, ids: Sequence[int]) -> None:
         known = [i for i in ids if i > 0 and i in self._rows]
         if not known:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+from collections.abc import Mapping
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -137,7 +138,8 @@ class PlaylistBrowserPanel(QWidget):
         lay.addWidget(self.splitter)
 
         self._wanted_playlist: str | None = None
-        self._grow: set[str] = set()  # playlists whose new pages the table has not read yet
+        #: Playlists whose new pages the table has not read yet -> their lowest page offset.
+        self._grow: dict[str, int] = {}
         self._grow_task: asyncio.Task[None] | None = None
         self.reload_playlists()
 
@@ -325,25 +327,37 @@ class PlaylistBrowserPanel(QWidget):
     def on_tracks_changed(self, ids: list[int]) -> None:
         self.tracks.on_tracks_changed(ids)
 
-    def on_tracks_imported(self, pids: list[str]) -> None:
-        """Pages landed while an import reads on: a new playlist is listed and shown from its
-        first page, the shown one's table grows (one re-read at a time)."""
-        self._grow.update(pids)
+    def on_tracks_imported(self, pages: Mapping[str, int]) -> None:
+        """Pages landed while an import reads on (playlist id -> the frame's lowest page offset):
+        a new playlist is listed and shown from its first page, the shown one's table grows.
+
+        One library read at a time; pages landing meanwhile join the next one (at most one read
+        per frame, often fewer). A later page reads only the entries past the loaded ones and
+        the table appends them (``TrackTableModel.grow``); a first page (offset 0: the list may
+        have been rewritten by a re-import) re-reads the playlist."""
+        for pid, offset in pages.items():
+            self._grow[pid] = min(offset, self._grow.get(pid, offset))
         if self._grow_task is None or self._grow_task.done():
             self._grow_task = self._tasks.start(self._grow_rows(), name="grow table")
 
     async def _grow_rows(self) -> None:
+        library = self._services.library
         while self._grow:
-            pids, self._grow = self._grow, set()
-            new = [p for p in pids if self.playlist_model.row_of(p) is None]
+            pages, self._grow = self._grow, {}
+            new = [p for p in pages if self.playlist_model.row_of(p) is None]
             if new:
                 await self.refresh_playlists(select=new[-1])
                 continue
             pid = self.track_model.playlist_id
-            if pid in pids:
-                await self._services.library.load_playlist(pid)  # type: ignore[arg-type]
-                if self.track_model.playlist_id == pid:
-                    self.track_model.reload()  # the view keeps the DJ's selection
+            if pid is None or pid not in pages:
+                continue
+            load_more = getattr(library, "load_more", None)
+            if pages[pid] > 0 and load_more is not None:
+                await load_more(pid)
+            else:
+                await library.load_playlist(pid)
+            if self.track_model.playlist_id == pid:
+                self.track_model.grow()  # the view keeps the DJ's selection and scroll
 
     def selected_track_ids(self) -> list[int]:
         return self.tracks.selected_track_ids()

@@ -71,6 +71,9 @@ class TrackPane(QObject):
         self.refilter_timer.timeout.connect(self._on_refilter)
         track_model.modelReset.connect(self._update_count)
         track_model.layoutChanged.connect(self._update_count)
+        # An import's later pages are appended (``TrackTableModel.grow``), not a reset.
+        track_model.rowsInserted.connect(self._update_count)
+        track_model.rowsInserted.connect(self.table.fit_position_column)
 
     def on_tracks_changed(self, ids: list[int]) -> None:
         """Batched ids from the bridge: refresh the snapshot, then repaint only those rows.
@@ -142,11 +145,7 @@ class TrackPane(QObject):
 
     def _update_count(self) -> None:
         shown = self.track_model.rowCount()
-        total = (
-            len(self._services.library.track_ids(self.track_model.playlist_id))
-            if self.track_model.playlist_id
-            else 0
-        )
+        total = self.track_model.track_count
         if total == 0:
             self.count_label.setText("")
         elif shown == total:
