@@ -44,7 +44,11 @@ class IdFormat:
 
 
 #: The ids a pin can set: ``djdesk pin``'s choices (``core.library.ID_PROVIDERS``), Deezer first
-#: (the one every run reads by id). Examples are real records from ``api-samples``.
+#: (the one every run reads by id). Each is offered because enrichment reads a pinned id by that
+#: id (``engine.waterfall``): Deezer's track, Spotify's features, the ISRC's lookups, the
+#: MusicBrainz recording (its ISRCs lead to Deezer) and ReccoBeats' features by its own UUID.
+#: An id no step could read would be a pin that changes nothing: it must not be listed here.
+#: Examples are real records from ``api-samples``.
 ID_FORMATS: dict[str, IdFormat] = {
     "deezer": IdFormat(
         re.compile(r"[0-9]{1,20}"),
