@@ -149,7 +149,12 @@ async def deezer_step(src: Sources, work: TrackWork) -> StepOutcome:
             evidence = {**pinned("deezer", entry, mbid, reason), "via": "musicbrainz"}
             evidence["candidates"][0]["via"] = "musicbrainz"
             evidence["musicbrainz"] = mb_ev
-            return _deezer_outcome(t, evidence, {"musicbrainz": mbid, "isrc": isrc})
+            outcome = _deezer_outcome(t, evidence)
+            # No id is attached from a pinned record: a Deezer id or ISRC the track kept would
+            # read that record again after an unpin (an ISRC match scores as the same track).
+            # Each run reaches it through the pin again, from the cache.
+            outcome.ids = {}
+            return outcome
     outcome = await _deezer(src, work, search_mb=False)
     if outcome.evidence is not None:  # None: a match stored before stays, as it is
         outcome.evidence["musicbrainz"] = mb_ev
@@ -276,8 +281,10 @@ async def _reccobeats(src: Sources, work: TrackWork, hold: list[bool]) -> StepOu
     spotify_id = work.ids.get("spotify")
     evidence: dict[str, Any] | None = None
     by_id = bool(spotify_id)
+    # Found by a pinned recording's ISRC: nothing is attached (see ``deezer_step``).
+    by_pin = not spotify_id and not work.ids.get("isrc")
     if not spotify_id:
-        isrc = work.ids.get("isrc")
+        isrc = work.ids.get("isrc") or await _pinned_isrc(src, work)
         if not isrc:
             return StepOutcome("reccobeats", skipped="no Spotify id or ISRC to find it by")
         text = f"{work.main_artist} {plain_title(work.title)}".strip()
@@ -306,11 +313,21 @@ async def _reccobeats(src: Sources, work: TrackWork, hold: list[bool]) -> StepOu
         if evidence is not None and features is None:
             evidence.update(chosen=None, reason="ReccoBeats knows no features for its Spotify id")
             evidence["candidates"][0].update(chosen=False, rejected="no features")
+    ids = {} if by_pin else {"spotify": spotify_id}
     if features is None:
-        return StepOutcome(
-            "reccobeats", ids={"spotify": spotify_id}, evidence=evidence, skipped="no mapping"
-        )
-    return _features_outcome(features, spotify_id, evidence)
+        return StepOutcome("reccobeats", ids=ids, evidence=evidence, skipped="no mapping")
+    outcome = _features_outcome(features, spotify_id, evidence)
+    if by_pin:
+        outcome.ids = {}
+    return outcome
+
+
+async def _pinned_isrc(src: Sources, work: TrackWork) -> str | None:
+    """The pinned MusicBrainz recording's first ISRC (its lookup is cached: Deezer's step made
+    it), so a track known only by that pin still finds its ReccoBeats row."""
+    mbid = src.pinned(work.track_id, "musicbrainz")
+    rec = await src.mb_recording(mbid) if mbid else None
+    return rec.isrcs[0] if rec is not None and rec.isrcs else None
 
 
 async def _reccobeats_pinned(src: Sources, work: TrackWork, rb_id: str) -> StepOutcome:
@@ -338,7 +355,9 @@ async def _reccobeats_pinned(src: Sources, work: TrackWork, rb_id: str) -> StepO
     }
     evidence = pinned("reccobeats", entry, rb_id, "pinned: read by its ReccoBeats id")
     outcome = _features_outcome(features, spotify_id, evidence)
-    outcome.ids = {k: v for k, v in outcome.ids.items() if v}
+    # No id is attached from the pinned record: a Spotify id learned here would keep reading
+    # this record after an unpin. The pin itself is the track's ReccoBeats id.
+    outcome.ids = {}
     return outcome
 
 

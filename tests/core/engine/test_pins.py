@@ -79,6 +79,35 @@ async def test_a_pinned_musicbrainz_recording_is_looked_up_and_wins_over_the_sea
         assert cand["chosen"] and cand["via"] == "pinned" and other.isrc in cand["isrcs"]
 
 
+async def test_unpinning_undoes_what_a_pin_found_on_a_track_that_had_no_ids(
+    sandbox: SandboxThread,
+) -> None:
+    """Ids reached only through a pin are not kept as the track's own: after the unpin, the
+    track is matched again instead of reading the pinned records by ids they left behind."""
+    catalog = catalog_of(sandbox)
+    own, other = _clean(catalog, 6)[:2]
+    assert other.rb_uuid is not None
+    async with sandbox_runtime(sandbox.endpoints) as rt:
+        tid = await _add(rt, catalog, own)  # an Exportify-like row: no id at all
+        await rt.engine.pin_track(tid, "musicbrainz", str(other.mbid))
+        (first,) = await rt.library.track_rows([tid])
+        assert first.doc["rank"]["value"] == other.rank
+        assert "deezer" not in first.ids and "spotify" not in first.ids  # through the pin only
+        await rt.engine.pin_track(tid, "reccobeats", other.rb_uuid)
+        (pinned,) = await rt.library.track_rows([tid])
+        assert pinned.doc["energy"]["value"] == pytest.approx(other.energy)
+        assert pinned.doc["rank"]["value"] == other.rank
+        assert "spotify" not in pinned.ids and "deezer" not in pinned.ids
+
+        await rt.engine.unpin_track(tid, "reccobeats")
+        await rt.engine.unpin_track(tid, "musicbrainz")
+        (row,) = await rt.library.track_rows([tid])
+        assert row.doc["rank"]["value"] == own.rank  # matched again: its own record
+        assert row.ids["deezer"] == str(own.deezer_id)
+        assert row.doc.get("energy", {}).get("value") != pytest.approx(other.energy)
+        assert "spotify" not in row.ids or row.ids["spotify"] == own.spotify_id
+
+
 async def test_a_pinned_musicbrainz_id_it_does_not_know_says_so_and_the_track_keeps_matching(
     sandbox: SandboxThread,
 ) -> None:
