@@ -16,10 +16,16 @@ why the others were not, so a person can review the match and pin another.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from djdesk.core.engine.candidates import (
+    deezer_candidate,
+    mb_candidate,
+    plain_title,
+    rb_candidate,
+    wanted_of,
+)
 from djdesk.core.engine.evidence import KEPT, evidence_of, known, pinned, scored, top
 from djdesk.core.engine.matching import DEFAULT_THRESHOLD, Candidate, Match, Wanted, best_match
 from djdesk.core.engine.sources import Sources, as_json
@@ -34,62 +40,6 @@ from djdesk.core.providers.deezer import DeezerTrack
 from djdesk.core.providers.lastfm import LastfmTrackInfo
 from djdesk.core.providers.musicbrainz import MusicBrainzRecording
 from djdesk.core.providers.reccobeats import ReccoBeatsFeatures, ReccoBeatsTrack
-
-_CUT = re.compile(r"\s+[-\u2013\u2014]\s+|\s*[(\[]")
-_FEAT = re.compile(r"\s+(?:feat\.?|ft\.?|featuring)\s+.*$", re.IGNORECASE)
-
-
-def plain_title(title: str) -> str:
-    """The title without brackets, dash parts or featuring credits: what searches match best."""
-    base = _CUT.split(title, maxsplit=1)[0]
-    return _FEAT.sub("", base).strip() or title.strip()
-
-
-def wanted_of(work: TrackWork) -> Wanted:
-    return Wanted(
-        title=work.title,
-        artists=work.artists,
-        duration_ms=work.duration_ms,
-        isrc=work.ids.get("isrc"),
-        album=work.album,
-    )
-
-
-def _deezer_candidate(t: DeezerTrack) -> Candidate:
-    record = t.to_record()
-    return Candidate(
-        provider="deezer",
-        id=str(t.id),
-        title=record.title,
-        artists=tuple(record.artists),
-        duration_ms=t.duration_ms,
-        isrc=t.isrc,
-        album=t.album,
-        rank=t.rank,
-    )
-
-
-def _rb_candidate(t: ReccoBeatsTrack) -> Candidate:
-    return Candidate(
-        provider="reccobeats",
-        id=t.reccobeats_id,
-        title=t.title,
-        artists=tuple(t.artists),
-        duration_ms=t.duration_ms,
-        isrc=t.isrc,
-        extra={"spotify_id": t.spotify_id} if t.spotify_id else {},
-    )
-
-
-def _mb_candidate(r: MusicBrainzRecording) -> Candidate:
-    return Candidate(
-        provider="musicbrainz",
-        id=r.id,
-        title=r.title,
-        artists=tuple(r.artists) or ((r.artist_credit,) if r.artist_credit else ()),
-        duration_ms=r.length_ms,
-        isrc=r.isrcs[0] if r.isrcs else None,
-    )
 
 
 async def guarded(provider: str, step: Callable[[], Awaitable[StepOutcome]]) -> StepOutcome:
@@ -145,7 +95,7 @@ async def deezer_step(src: Sources, work: TrackWork) -> StepOutcome:
         t = await src.deezer_isrc(isrc)
         if t is not None:
             reason = f"by the ISRC {isrc} of the pinned MusicBrainz recording"
-            entry = {**scored(wanted, _deezer_candidate(t)), "reasons": [reason]}
+            entry = {**scored(wanted, deezer_candidate(t)), "reasons": [reason]}
             evidence = {**pinned("deezer", entry, mbid, reason), "via": "musicbrainz"}
             evidence["candidates"][0]["via"] = "musicbrainz"
             evidence["musicbrainz"] = mb_ev
@@ -164,7 +114,7 @@ async def deezer_step(src: Sources, work: TrackWork) -> StepOutcome:
 def _mb_pinned(wanted: Wanted, mbid: str, rec: MusicBrainzRecording | None) -> dict[str, Any]:
     if rec is None:
         return pinned("musicbrainz", None, mbid, f"MusicBrainz has no recording {mbid}")
-    entry = {**scored(wanted, _mb_candidate(rec)), "isrcs": list(rec.isrcs)}
+    entry = {**scored(wanted, mb_candidate(rec)), "isrcs": list(rec.isrcs)}
     reason = "pinned: read by its MusicBrainz id"
     if not rec.isrcs:
         reason += "; it has no ISRC to find Deezer's record by"
@@ -178,13 +128,13 @@ async def _deezer(src: Sources, work: TrackWork, *, search_mb: bool) -> StepOutc
     if deezer_id:
         t = await src.deezer_track(deezer_id)
         if t is not None:
-            entry = scored(wanted, _deezer_candidate(t))
+            entry = scored(wanted, deezer_candidate(t))
             return _deezer_outcome(t, known(work, "deezer", "deezer", entry))
     isrc = work.ids.get("isrc")
     if isrc:
         t = await src.deezer_isrc(isrc)
         if t is not None:
-            match = best_match(wanted, [_deezer_candidate(t)])
+            match = best_match(wanted, [deezer_candidate(t)])
             if match:
                 return _deezer_outcome(t, evidence_of(("isrc", match), tried))
             tried.append(("isrc", match))
@@ -192,7 +142,7 @@ async def _deezer(src: Sources, work: TrackWork, *, search_mb: bool) -> StepOutc
     if not (artist and title):
         return StepOutcome("deezer", evidence=evidence_of(None, tried, "nothing to search with"))
     hits = await src.deezer_search(artist, title, work.duration_ms)
-    match = best_match(wanted, [_deezer_candidate(h) for h in hits])
+    match = best_match(wanted, [deezer_candidate(h) for h in hits])
     if match and match.candidate is not None:
         t = await src.deezer_track(match.candidate.id)
         if t is not None:
@@ -217,7 +167,7 @@ async def _via_musicbrainz(
     recordings = await src.mb_search(work.main_artist, plain_title(work.title), work.duration_ms)
     if not recordings:
         return None, None
-    match = best_match(wanted, [_mb_candidate(r) for r in recordings])
+    match = best_match(wanted, [mb_candidate(r) for r in recordings])
     if not match or match.candidate is None:
         return None, match
     rec = next(r for r in recordings if r.id == match.candidate.id)
@@ -225,7 +175,7 @@ async def _via_musicbrainz(
         t = await src.deezer_isrc(isrc)
         if t is None:
             continue
-        again = best_match(wanted, [_deezer_candidate(t)])
+        again = best_match(wanted, [deezer_candidate(t)])
         if again:
             evidence = evidence_of(("musicbrainz", again), tried)
             evidence["musicbrainz"] = {**match.to_dict(kept=KEPT, via="search"), "via": "search"}
@@ -290,7 +240,7 @@ async def _reccobeats(src: Sources, work: TrackWork, hold: list[bool]) -> StepOu
         text = f"{work.main_artist} {plain_title(work.title)}".strip()
         found = await src.rb_search(text)
         rows = [r for r in found if r.isrc == isrc and r.spotify_id]
-        match = best_match(wanted_of(work), [_rb_candidate(r) for r in rows])
+        match = best_match(wanted_of(work), [rb_candidate(r) for r in rows])
         evidence = _rb_evidence(work, match, [r for r in found if r not in rows], isrc)
         if not match or match.candidate is None:
             return StepOutcome("reccobeats", evidence=evidence, skipped="no mapping")
@@ -369,7 +319,7 @@ def _rb_evidence(
     out = evidence_of(("search+isrc", match), [])
     wanted = wanted_of(work)
     for row in others:
-        entry = scored(wanted, _rb_candidate(row))
+        entry = scored(wanted, rb_candidate(row))
         reason = "no Spotify id" if not row.spotify_id else "not the track's ISRC"
         entry.update(chosen=False, rejected=reason, via="search")
         out["candidates"].append(entry)
