@@ -22,12 +22,11 @@ from djdesk.cli.commands.enrich import add_demo_arguments, demo_context
 from djdesk.cli.commands.library import labelled
 from djdesk.cli.render import print_json, print_table
 from djdesk.core import settings as settings_mod
-from djdesk.core.engine.plan import FINGERPRINT_FIELD
-from djdesk.core.engine.report import SUMMARY_COLUMNS, field_value, summary_row
+from djdesk.core.engine.report import SUMMARY_COLUMNS, field_value, summary_row, track_dict
 from djdesk.core.errors import DJDeskError, InputError
 from djdesk.core.gc_deferral import deferred_full_passes
 from djdesk.core.i18n import _
-from djdesk.core.library import ID_PROVIDERS, Library, TrackRow
+from djdesk.core.library import ID_PROVIDERS, Library
 from djdesk.core.library.states import track_state_label
 from djdesk.core.paths import default_paths
 from djdesk.core.runtime import Runtime
@@ -214,23 +213,6 @@ async def _track(library: Library, track_id: int) -> dict[str, Any]:
     if not rows:
         raise InputError(f"No track {track_id} in the library.", hint=_NO_TRACK_HINT)
     return track_dict(rows[0])
-
-
-def track_dict(row: TrackRow) -> dict[str, Any]:
-    """One track as ``show --json`` gives a playlist entry, without the entry's own keys."""
-    return {
-        "track_id": row.id,
-        "title": row.title,
-        "artists": list(row.artists),
-        "album": row.album,
-        "duration_ms": row.duration_ms,
-        "ids": {p: row.ids.get(p) for p in ID_PROVIDERS},
-        "fields": {k: v for k, v in row.doc.items() if k != FINGERPRINT_FIELD},
-        "state": row.state,
-        "missing": list(row.missing),
-        "reason": row.reason,
-        "evidence": row.evidence,
-    }
 
 
 def changed_fields(

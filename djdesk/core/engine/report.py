@@ -49,6 +49,16 @@ def entry_row(entry: Entry, row: TrackRow | None) -> dict[str, Any]:
     return {
         "position": entry.position,
         "input": entry.source,
+        **track_dict(row),
+        "local": entry.local,
+        "unavailable": entry.unavailable,
+    }
+
+
+def track_dict(row: TrackRow) -> dict[str, Any]:
+    """One track as ``djdesk show --json`` gives it, without its playlist entry's keys
+    (``djdesk pin`` prints a track on its own)."""
+    return {
         "track_id": row.id,
         "title": row.title,
         "artists": list(row.artists),
@@ -60,8 +70,6 @@ def entry_row(entry: Entry, row: TrackRow | None) -> dict[str, Any]:
         "missing": list(row.missing),
         "reason": row.reason,
         "evidence": row.evidence,
-        "local": entry.local,
-        "unavailable": entry.unavailable,
     }
 
 
