@@ -7,40 +7,21 @@ tests share one sandbox; each test has its own DJDESK_HOME (library, cache, sett
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from djdesk.cli.main import main
-from djdesk.core.paths import default_paths
-from djdesk.core.settings import Settings, save
 from djdesk.sandbox import SandboxThread
+from tests.cli.cli_json import run_json
 from tests.core.engine.sandbox_env import (
-    FAST_RATES,
     catalog_of,
     demo_url,
     provider_calls,
     truth_entries,
 )
 
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    with SandboxThread("fast", 1) as thread:
-        yield thread
-
-
-@pytest.fixture(autouse=True)
-def wired(sandbox: SandboxThread, djdesk_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DJDESK_ENDPOINTS", json.dumps(sandbox.endpoints))
-    save(Settings(rates=dict(FAST_RATES)), default_paths().ensure().settings_file)
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
-    assert main(list(argv)) == 0
-    return json.loads(capsys.readouterr().out)
+pytestmark = pytest.mark.usefixtures("wired")
 
 
 def test_enrich_json_keeps_input_order_with_ids_fields_state_and_evidence(

@@ -8,36 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from djdesk.cli.main import main
 from djdesk.core.events import PlanReady
-from djdesk.core.paths import default_paths
-from djdesk.core.settings import Settings, save
 from djdesk.sandbox import SandboxThread
-from tests.core.engine.sandbox_env import FAST_RATES, catalog_of, demo_url, sandbox_runtime
+from tests.cli.cli_json import run_json
+from tests.core.engine.sandbox_env import catalog_of, demo_url, sandbox_runtime
 
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    with SandboxThread("fast", 1) as thread:
-        yield thread
-
-
-@pytest.fixture(autouse=True)
-def wired(sandbox: SandboxThread, djdesk_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DJDESK_ENDPOINTS", json.dumps(sandbox.endpoints))
-    save(Settings(rates=dict(FAST_RATES)), default_paths().ensure().settings_file)
-
-
-def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    capsys.readouterr()
-    assert main(list(argv)) == 0
-    return json.loads(capsys.readouterr().out)
+pytestmark = pytest.mark.usefixtures("wired")
 
 
 def test_a_playlist_number_or_name_enriches_it_again_from_its_link(
@@ -45,18 +25,18 @@ def test_a_playlist_number_or_name_enriches_it_again_from_its_link(
 ) -> None:
     url = demo_url(catalog_of(sandbox), "deezer", 25)
     assert main(["enrich", "--demo", "-q", url]) == 0
-    (playlist,) = _json(capsys, "playlists", "--json")
+    (playlist,) = run_json(capsys, "playlists", "--json")
 
-    rows = _json(capsys, "enrich", "--demo", "-q", str(playlist["id"]), "--format", "json")
+    rows = run_json(capsys, "enrich", "--demo", "-q", str(playlist["id"]), "--format", "json")
     assert len(rows) == 25 and {r["input"]["input"] for r in rows} == {url}
-    rows = _json(capsys, "enrich", "--demo", "-q", playlist["name"].upper(), "--format", "json")
+    rows = run_json(capsys, "enrich", "--demo", "-q", playlist["name"].upper(), "--format", "json")
     assert len(rows) == 25
 
-    jobs = _json(capsys, "jobs", "--json")
+    jobs = run_json(capsys, "jobs", "--json")
     assert [j["input"] for j in jobs] == [url] * 3, "two new runs from the playlist's link"
     assert {j["playlist_id"] for j in jobs} == {playlist["id"]}
     assert {j["state"] for j in jobs} == {"done"}
-    assert len(_json(capsys, "playlists", "--json")) == 1, "the same playlist, not a new one"
+    assert len(run_json(capsys, "playlists", "--json")) == 1, "the same playlist, not a new one"
 
 
 async def _stopped_runs(url: str, endpoints: dict[str, str], runs: int) -> list[str]:
@@ -83,7 +63,7 @@ def test_the_latest_stopped_run_of_the_playlist_is_resumed_not_started_again(
 ) -> None:
     url = demo_url(catalog_of(sandbox), "deezer", 25)
     older, latest = asyncio.run(_stopped_runs(url, sandbox.endpoints, 2))
-    assert {j["state"] for j in _json(capsys, "jobs", "--json")} == {"cancelled"}
+    assert {j["state"] for j in run_json(capsys, "jobs", "--json")} == {"cancelled"}
     assert "2 stopped" in _table_states(capsys), "the jobs table says stopped, as the window"
 
     assert main(["enrich", "--demo", "1", "--format", "json"]) == 0
@@ -92,7 +72,7 @@ def test_the_latest_stopped_run_of_the_playlist_is_resumed_not_started_again(
     assert f"Resuming job {latest} of “Demo crate 25”: its finished tracks are kept" in (
         captured.err
     )
-    states = {j["id"]: j["state"] for j in _json(capsys, "jobs", "--json")}
+    states = {j["id"]: j["state"] for j in run_json(capsys, "jobs", "--json")}
     assert states == {older: "cancelled", latest: "done"}, "no new job; the latest one resumed"
 
 
@@ -112,7 +92,7 @@ def test_options_given_to_a_resumed_job_are_said_to_be_its_own(
     err = capsys.readouterr().err
     assert f"Resuming job {job_id}" in err
     assert "The job keeps the options it was started with" in err
-    (job,) = _json(capsys, "jobs", "--json")
+    (job,) = run_json(capsys, "jobs", "--json")
     assert job["options"]["budgets"] == {}, "resumed as it was started"
 
 
@@ -129,7 +109,7 @@ def test_an_ambiguous_name_lists_the_playlists_it_matches(
     assert "2 playlists are called 'Demo crate 25'" in err
     assert "#1 (deezer, 25 entries)" in err and "#2 (spotify, 25 entries)" in err
     assert "hint: Give the playlist's number instead" in err
-    assert len(_json(capsys, "jobs", "--json")) == 2, "nothing ran"
+    assert len(run_json(capsys, "jobs", "--json")) == 2, "nothing ran"
 
     assert main(["show", "Demo crate 25"]) == 1, "show uses the same lookup"
     assert "#1 (deezer, 25 entries)" in capsys.readouterr().err

@@ -12,11 +12,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from djdesk.core.paths import default_paths
 from djdesk.core.settings import Settings, save
@@ -25,12 +22,6 @@ from tests.core.engine.sandbox_env import FAST_RATES, catalog_of, demo_url, prov
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("enrich_worker.py")
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    with SandboxThread("fast", 1) as thread:
-        yield thread
 
 
 def _home(tmp_path: Path, name: str) -> Path:

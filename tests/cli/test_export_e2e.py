@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +21,6 @@ from djdesk.core.paths import default_paths
 from djdesk.core.settings import Settings, save
 from djdesk.sandbox import SandboxThread
 from tests.core.engine.sandbox_env import FAST_RATES, catalog_of, demo_url
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    with SandboxThread("fast", 1) as thread:
-        yield thread
 
 
 @pytest.fixture

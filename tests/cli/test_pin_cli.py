@@ -6,9 +6,6 @@ the stored track against the pinned record's own Deezer rank and release date.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,28 +13,12 @@ import pytest
 from djdesk.cli.main import main
 from djdesk.core.engine.enricher import Engine
 from djdesk.core.errors import StorageError
-from djdesk.core.paths import default_paths
-from djdesk.core.settings import Settings, save
 from djdesk.sandbox import SandboxThread
 from djdesk.sandbox.records import Track
-from tests.core.engine.sandbox_env import FAST_RATES, catalog_of, demo_url, provider_calls
+from tests.cli.cli_json import run_json
+from tests.core.engine.sandbox_env import catalog_of, demo_url, provider_calls
 
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxThread]:
-    with SandboxThread("fast", 1) as thread:
-        yield thread
-
-
-@pytest.fixture(autouse=True)
-def wired(sandbox: SandboxThread, djdesk_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DJDESK_ENDPOINTS", json.dumps(sandbox.endpoints))
-    save(Settings(rates=dict(FAST_RATES)), default_paths().ensure().settings_file)
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    assert main(list(argv)) == 0
-    return json.loads(capsys.readouterr().out)
+pytestmark = pytest.mark.usefixtures("wired")
 
 
 def enriched_first(
