@@ -180,6 +180,7 @@ def _scenario(url: str, *, enrich: bool, heartbeat: bool, on_done: Any = None) -
         timer.stop()
         if on_done is not None:
             out.update(lags=lags, stalls=stalls, marks=marks)
+            sandbox.stop()  # it holds our stderr open: the parent would wait for it
             on_done(out)
         closed = asyncio.Event()
         window.closed.connect(closed.set)
