@@ -11,14 +11,18 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QRect, QSettings
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
 
 from djdesk.core.paths import Paths, default_paths
+from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
 
 if TYPE_CHECKING:
     from djdesk.gui.main_window import MainWindow
 
 STATE_VERSION = 1
+#: A saved sort key's direction, by name (the file stays readable and Qt's enum may renumber).
+_ORDERS = {"asc": Qt.SortOrder.AscendingOrder, "desc": Qt.SortOrder.DescendingOrder}
+_ORDER_NAMES = {order: name for name, order in _ORDERS.items()}
 
 
 class UiState:
@@ -88,6 +92,10 @@ def restore_layout(window: MainWindow) -> None:
         saved = json.loads(filters) if isinstance(filters, str) else None
         if isinstance(saved, dict):
             window.playlists.filter_bar.restore(saved)
+    with contextlib.suppress(TypeError, ValueError, KeyError):
+        saved_sort = json.loads(str(st.value("tracks/sort", "[]")))
+        keys = [(COLUMN_INDEX[field], _ORDERS[order]) for field, order in saved_sort]
+        window.playlists.tracks.track_model.restore_sort(keys)
     with contextlib.suppress(TypeError, ValueError):
         level = window.progress.level
         found = level.findData(int(st.value("log/level")))  # type: ignore[arg-type]
@@ -104,5 +112,11 @@ def save_layout(window: MainWindow) -> None:
     st.set_value("window/tab", window.tabs.currentIndex())
     st.set_value("library/playlist", window.playlists.current_playlist() or "")
     st.set_value("library/filters", json.dumps(window.playlists.filter_bar.state()))
+    # Every sort key (the header's own state keeps only the primary one).
+    sort = window.playlists.tracks.track_model.sort_keys
+    st.set_value(
+        "tracks/sort",
+        json.dumps([[COLUMNS[c].field, _ORDER_NAMES[o]] for c, o in sort]),
+    )
     st.set_value("log/level", int(window.progress.level.currentData()))
     st.sync()

@@ -134,6 +134,13 @@ def build_menus(window: MainWindow) -> None:
         act.setChecked(name == window.settings.key_notation)
         group.addAction(act)
         window.notation_actions[name] = act
+    _action(
+        window,
+        v,
+        _("Playlist order (clear the sort)"),
+        "Ctrl+Shift+O",
+        lambda _c=False: window.playlists.tracks.clear_sort(),
+    )
     # The track header's right-click menu, reachable from the menu bar too (and by keyboard).
     window.track_columns_menu = column_submenu(
         v,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QAction, QKeySequence
 
 from djdesk.gui.main_window import MainWindow
 from djdesk.gui.playlists.columns import COLUMN_INDEX, COLUMNS
@@ -128,5 +129,44 @@ def test_hidden_track_columns_stay_hidden_after_a_restart(
     assert header.sectionSize(COLUMN_INDEX["valence"]) == 77, "shown again at its own width"
     header.showSection(COLUMN_INDEX["position"])
     assert header.sectionSize(COLUMN_INDEX["position"]) > 0, "sized for the playlist meanwhile"
+    with qtbot.waitSignal(second.closed, timeout=3000):
+        second.close()
+
+
+def test_every_sort_key_comes_back_is_shown_and_can_be_cleared(
+    qtbot: Any, qloop: Any, services: Services
+) -> None:
+    """The header shows and saves only the primary key; the window keeps all of them."""
+    first = MainWindow(services)
+    qtbot.addWidget(first)
+    first.show()
+    first.engine_ready()
+    panel = first.playlists
+    with qtbot.waitSignal(panel.playlist_imported, timeout=5000):
+        panel.import_text(DEEZER)
+    qtbot.waitUntil(lambda: panel.track_model.rowCount() > 0, timeout=5000)
+    table = panel.table
+    table.sortByColumn(COLUMN_INDEX["key"], Qt.SortOrder.AscendingOrder)
+    table.sortByColumn(COLUMN_INDEX["bpm"], Qt.SortOrder.DescendingOrder)
+    count = panel.tracks.count_label
+    assert count.text().endswith("· sorted by BPM ↓, then Key ↑"), count.text()
+    with qtbot.waitSignal(first.closed, timeout=3000):
+        first.close()
+
+    second = MainWindow(services)
+    qtbot.addWidget(second)
+    second.show()
+    model = second.playlists.track_model
+    assert model.sort_keys == [
+        (COLUMN_INDEX["bpm"], Qt.SortOrder.DescendingOrder),
+        (COLUMN_INDEX["key"], Qt.SortOrder.AscendingOrder),
+    ]
+    header = second.playlists.table.horizontalHeader()
+    assert header.sortIndicatorSection() == COLUMN_INDEX["bpm"]
+    clear = next(
+        a for a in second.findChildren(QAction) if a.shortcut() == QKeySequence("Ctrl+Shift+O")
+    )
+    clear.trigger()
+    assert model.sort_keys == [] and header.sortIndicatorSection() == -1
     with qtbot.waitSignal(second.closed, timeout=3000):
         second.close()

@@ -422,6 +422,27 @@ class TrackTableModel(QAbstractTableModel):
     def sort_keys(self) -> list[tuple[int, Qt.SortOrder]]:
         return list(self._sort)
 
+    def restore_sort(self, keys: Sequence[tuple[int, Qt.SortOrder]]) -> None:
+        """Put back a saved multi-column sort, primary first (the header keeps only the
+        primary one); unknown or repeated columns are dropped."""
+        kept: list[tuple[int, Qt.SortOrder]] = []
+        for column, order in keys:
+            if 0 <= column < len(COLUMNS) and all(column != c for c, _o in kept):
+                kept.append((column, order))
+        self._sort = kept[:MAX_SORT_KEYS]
+        self._relayout(self._compute_visible())
+
+    def sort_text(self) -> str:
+        """The sort in words for the count line, e.g. "sorted by BPM ↓, then Key ↑" (the header
+        shows only the primary key's arrow); "" in playlist order."""
+        if not self._sort:
+            return ""
+        parts = [
+            f"{_(COLUMNS[c].header)} {'↓' if o == Qt.SortOrder.DescendingOrder else '↑'}"
+            for c, o in self._sort
+        ]
+        return _("sorted by {keys}").format(keys=_(", then ").join(parts))
+
 
 def _sorted_ids(ids: list[int], keys: dict[int, tuple[int, Any]], order: Qt.SortOrder) -> list[int]:
     """Stable sort on one column's ``keys`` with unknown values last in either direction."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from djdesk.core.i18n import _
@@ -148,9 +148,17 @@ class TrackPane(QObject):
         total = self.track_model.track_count
         if total == 0:
             self.count_label.setText("")
-        elif shown == total:
-            self.count_label.setText(_("{n} tracks").format(n=total))
+            return
+        if shown == total:
+            text = _("{n} tracks").format(n=f"{total:,}")
         else:
-            self.count_label.setText(
-                _("{shown} of {n} tracks match the filter").format(shown=shown, n=total)
+            text = _("{shown} of {n} tracks match the filter").format(
+                shown=f"{shown:,}", n=f"{total:,}"
             )
+        sort = self.track_model.sort_text()
+        self.count_label.setText(f"{text} · {sort}" if sort else text)
+
+    def clear_sort(self) -> None:
+        """Back to playlist order: no sort key, no arrow on the header."""
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.track_model.restore_sort([])
