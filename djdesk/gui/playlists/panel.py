@@ -351,6 +351,8 @@ class PlaylistBrowserPanel(QWidget):
             pid = self.track_model.playlist_id
             if pid is None or pid not in pages:
                 continue
+            # Not in LibraryView: the real snapshot has it; a snapshot that is its memory
+            # (the fake engine's) has nothing to read and takes the whole-list call.
             load_more = getattr(library, "load_more", None)
             if pages[pid] > 0 and load_more is not None:
                 await load_more(pid)
