@@ -67,7 +67,7 @@ async def _shoot(out: Path, window: Any, demo: list[Any], bpm: int) -> list[Path
 
     progress = window.progress
     window.playlists.import_text(url("spotify", 25))
-    await _until(lambda: progress.status.text() == "Finished", 60.0)
+    await _until(lambda: progress.status.text().startswith("Finished"), 60.0)
     window.playlists.import_text(url("deezer", 200))
     await _until(lambda: window.playlists.playlist_model.rowCount() == 2)
     await _until(
